@@ -1,0 +1,1 @@
+"""Marshmallow schemas: what the API and the sync protocol accept and answer."""

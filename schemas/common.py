@@ -1,0 +1,93 @@
+"""Field types shared by all schemas."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+
+class UuidStr(fields.String):
+    """A UUID, answered in its canonical lowercase form."""
+
+    default_error_messages = {"invalid_uuid": "Not a valid UUID."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return str(uuid.UUID(text))
+        except ValueError as exc:
+            raise self.make_error("invalid_uuid") from exc
+
+
+class Sha256(fields.String):
+    """64 lowercase hex digits."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Regexp(r"^[0-9a-f]{64}$",
+                                                  error="Not a lowercase SHA-256 hex digest."),
+                         **kwargs)
+
+
+class DecimalValue(fields.Field):
+    """A decimal given as a string ("12.50") or a JSON number; never a float inside."""
+
+    default_error_messages = {
+        "invalid": "Not a valid decimal number.",
+        "places": "At most {places} decimal places.",
+        "range": "Must be between {low} and {high}.",
+    }
+
+    def __init__(self, *, places: int = 4, low: Decimal | None = None,
+                 high: Decimal | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.places, self.low, self.high = places, low, high
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+            raise self.make_error("invalid")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation as exc:
+            raise self.make_error("invalid") from exc
+        if not number.is_finite():
+            raise self.make_error("invalid")
+        if number.as_tuple().exponent < -self.places:
+            raise self.make_error("places", places=self.places)
+        if (self.low is not None and number < self.low) or (
+                self.high is not None and number > self.high):
+            raise self.make_error("range", low=self.low, high=self.high)
+        return number
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else format(value, "f")
+
+
+class AwareDateTime(fields.AwareDateTime):
+    """RFC 3339 with an offset, converted to UTC; answered as ...Z."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="iso", **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
+
+
+def iso(value: datetime | None) -> str | None:
+    """UTC RFC 3339 with a Z, or None."""
+    if value is None:
+        return None
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class LocationSchema(Schema):
+    lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
+    lon = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
+
+
+def first_errors(exc: ValidationError) -> dict:
+    """Marshmallow's messages as the contract's `details` (field -> list of messages)."""
+    messages = exc.messages
+    return messages if isinstance(messages, dict) else {"_schema": messages}

@@ -1,0 +1,104 @@
+"""Customers, sites, the catalog and work orders, as dispatchers create them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from marshmallow import Schema, fields, validate
+
+from schemas.auth import LANGUAGES
+from schemas.common import AwareDateTime, DecimalValue, LocationSchema, UuidStr
+from schemas.mutations import CHARGE_KINDS, MAX_PRICE
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+class CustomerInputSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, 200))
+    phone = fields.String(validate=validate.Length(1, 50))
+    address = fields.String(validate=validate.Length(1, 500))
+    language = fields.String(validate=validate.OneOf(LANGUAGES))
+
+
+class CustomerOutputSchema(Schema):
+    id = UuidStr(required=True)
+    name = fields.String(required=True)
+    phone = fields.String(allow_none=True)
+    address = fields.String(allow_none=True)
+    language = fields.String(required=True)
+
+
+class SiteInputSchema(Schema):
+    customer_id = UuidStr(required=True)
+    address = fields.String(required=True, validate=validate.Length(1, 500))
+    region = fields.String(validate=validate.Length(1, 100))
+    location = fields.Nested(LocationSchema, required=True)
+    geofence = fields.Dict(metadata={"description": "a GeoJSON Polygon, lon/lat order"})
+    radius_m = fields.Float(validate=validate.Range(1, 100_000), allow_nan=False)
+
+
+class SiteOutputSchema(Schema):
+    id = UuidStr(required=True)
+    customer_id = UuidStr(required=True)
+    address = fields.String(required=True)
+    region = fields.String(allow_none=True)
+    location = fields.Nested(LocationSchema, required=True)
+    geofence = fields.Dict(allow_none=True)
+    radius_m = fields.Float(required=True)
+
+
+class CatalogInputSchema(Schema):
+    code = fields.String(required=True, validate=validate.Regexp(
+        r"^[A-Za-z0-9_.-]{1,64}$", error="1-64 letters, digits or _ . -"))
+    kind = fields.String(required=True, validate=validate.OneOf(CHARGE_KINDS))
+    description = fields.String(required=True, validate=validate.Length(1, 500))
+    unit = fields.String(required=True, validate=validate.Length(1, 32))
+    unit_price = DecimalValue(required=True, places=4, low=Decimal(0), high=MAX_PRICE)
+    tax_rate = DecimalValue(required=True, places=4, low=Decimal(0), high=Decimal(1))
+    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+
+
+class CatalogOutputSchema(Schema):
+    id = UuidStr(required=True)
+    code = fields.String(required=True)
+    kind = fields.String(required=True)
+    description = fields.String(required=True)
+    unit = fields.String(required=True)
+    unit_price = fields.String(required=True)
+    tax_rate = fields.String(required=True)
+    currency = fields.String(required=True)
+    active = fields.Boolean(required=True)
+    version = fields.Integer(required=True)
+
+
+class WorkOrderInputSchema(Schema):
+    customer_id = UuidStr(required=True)
+    site_id = UuidStr(required=True)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    description = fields.String(validate=validate.Length(max=10_000))
+    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    due_at = AwareDateTime()
+    assigned_engineer_id = UuidStr()
+    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+
+
+class AssignInputSchema(Schema):
+    engineer_id = UuidStr(required=True)
+
+
+class CancelInputSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(1, 1000))
+
+
+class VerifyInputSchema(Schema):
+    decision = fields.String(required=True, validate=validate.OneOf(["approve", "rework"]))
+    comment = fields.String(validate=validate.Length(max=2000))
+
+
+class WorkOrderListQuerySchema(Schema):
+    status = fields.String(validate=validate.OneOf(
+        ["open", "assigned", "accepted", "in_progress", "completed", "verified",
+         "cancelled"]))
+    engineer_id = UuidStr()
+    cursor = fields.String(validate=validate.Length(1, 200))
+    limit = fields.Integer(validate=validate.Range(1, 200))

@@ -1,0 +1,59 @@
+"""The push and pull protocol."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from schemas.common import UuidStr
+
+MAX_BATCH = 500
+
+
+class MutationEnvelopeSchema(Schema):
+    """Only the exactly-once keys are checked here: a bad name or args rejects one mutation,
+    never the batch, so one broken mutation cannot block a device's outbox."""
+
+    seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    id = UuidStr(required=True)
+    name = fields.String(required=True, validate=validate.Length(1, 64))
+    args = fields.Raw(required=True)
+    client_time = fields.Raw(allow_none=True)
+
+
+class PushInputSchema(Schema):
+    client_id = UuidStr(required=True)
+    mutations = fields.List(fields.Nested(MutationEnvelopeSchema), required=True,
+                            validate=validate.Length(max=MAX_BATCH))
+
+
+class PushResultSchema(Schema):
+    seq = fields.Integer(required=True)
+    id = fields.String(required=True)
+    status = fields.String(required=True, validate=validate.OneOf(
+        ["applied", "duplicate", "rejected", "retry"]))
+    original_status = fields.String()
+    error = fields.Dict()
+    version = fields.Integer()
+
+
+class PushOutputSchema(Schema):
+    acked_seq = fields.Integer(required=True)
+    results = fields.List(fields.Nested(PushResultSchema), required=True)
+
+
+class PullQuerySchema(Schema):
+    cursor = fields.String(validate=validate.Length(1, 200))
+    limit = fields.Integer(validate=validate.Range(1, 1000))
+
+
+class ChangeSchema(Schema):
+    type = fields.String(required=True, validate=validate.OneOf(["workorder", "catalog_item"]))
+    id = fields.String(required=True)
+    op = fields.String(required=True, validate=validate.OneOf(["upsert", "delete"]))
+    data = fields.Dict()
+
+
+class PullOutputSchema(Schema):
+    changes = fields.List(fields.Nested(ChangeSchema), required=True)
+    cursor = fields.String(required=True)
+    has_more = fields.Boolean(required=True)

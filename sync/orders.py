@@ -1,0 +1,43 @@
+"""What dispatchers and supervisors do to an order: assign, cancel, verify."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sync import status as st
+from sync.model import WorkOrder
+from sync.mutations import Outcome
+
+
+def assign(order: WorkOrder, engineer_id: str, now: datetime) -> Outcome:
+    """Assign or reassign; reassignment takes a not-yet-completed order back to `assigned`."""
+    if order.assigned_engineer_id == engineer_id and order.status != st.OPEN:
+        st.next_status("assign", order.status)  # still rejects completed/cancelled orders
+        return Outcome("already_assigned", {"engineer_id": engineer_id}, changed=False)
+    order.status = st.next_status("assign", order.status)
+    previous = order.assigned_engineer_id
+    order.assigned_engineer_id = engineer_id
+    order.assigned_at = now
+    order.accepted_at = order.started_at = None
+    order.start_location = None
+    order.version += 1
+    return Outcome("assign", {"engineer_id": engineer_id, "previous_engineer_id": previous})
+
+
+def cancel(order: WorkOrder, reason: str, now: datetime) -> Outcome:
+    """Cancel an order that is not yet completed."""
+    order.status = st.next_status("cancel", order.status)
+    order.cancelled_at = now
+    order.version += 1
+    return Outcome("cancel", {"reason": reason})
+
+
+def review(order: WorkOrder, decision: str, comment: str | None, now: datetime) -> Outcome:
+    """A supervisor approves a completed order or sends it back for rework."""
+    order.status = st.next_status(decision, order.status)
+    if decision == "approve":
+        order.verified_at = now
+    else:
+        order.completed_at = None
+    order.version += 1
+    return Outcome(decision, {"comment": comment})

@@ -1,0 +1,77 @@
+"""Pull: what changed in an engineer's scope since an opaque cursor, paginated.
+
+Every change to an order or catalog item stamps a feed entry per audience with a number from a
+counter that is taken at the very end of the writing transaction and held until it commits, so
+feed numbers become visible in order: a reader that has seen N has seen everything below N.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from sync.errors import BadRequest
+
+CURSOR_PREFIX = "fs1:"
+
+
+def encode_cursor(seq: int) -> str:
+    """The opaque cursor for feed position `seq`."""
+    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    """The feed position of an opaque cursor, or BadRequest(invalid_cursor)."""
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        if not text.startswith(CURSOR_PREFIX):
+            raise ValueError(text)
+        seq = int(text[len(CURSOR_PREFIX):])
+        if seq < 0:
+            raise ValueError(text)
+        return seq
+    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        raise BadRequest("the cursor is not one this server gave out",
+                         code="invalid_cursor") from exc
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    seq: int
+    type: str  # "workorder" | "catalog_item"
+    id: str
+    visible: bool
+
+
+class PullStorage:
+    """The port the pull needs."""
+
+    def feed_after(self, user_id: str, after: int, limit: int,
+                   visible_only: bool) -> list[FeedEntry]:
+        """Feed entries of this user's audience (and everyone's) with seq > after, in order."""
+        raise NotImplementedError
+
+    def load(self, kind: str, ids: list[str]) -> dict[str, dict]:
+        """Current data of the entities of one type, by id."""
+        raise NotImplementedError
+
+
+def pull(storage: PullStorage, user_id: str, cursor: str | None, limit: int) -> dict:
+    """One page of changes: {"changes", "cursor", "has_more"}."""
+    after = decode_cursor(cursor) if cursor else 0
+    entries = storage.feed_after(user_id, after, limit + 1, visible_only=cursor is None)
+    has_more = len(entries) > limit
+    entries = entries[:limit]
+    data: dict[str, dict[str, dict]] = {}
+    for kind in {e.type for e in entries if e.visible}:
+        data[kind] = storage.load(kind, [e.id for e in entries if e.visible and e.type == kind])
+    changes = []
+    for entry in entries:
+        found = data.get(entry.type, {}).get(entry.id) if entry.visible else None
+        if found is None:
+            changes.append({"type": entry.type, "id": entry.id, "op": "delete"})
+        else:
+            changes.append({"type": entry.type, "id": entry.id, "op": "upsert", "data": found})
+    next_seq = entries[-1].seq if entries else after
+    return {"changes": changes, "cursor": encode_cursor(next_seq), "has_more": has_more}

@@ -1,0 +1,48 @@
+"""The work-order status machine: which action moves an order from which states to which."""
+
+from __future__ import annotations
+
+from sync.errors import Conflict
+
+OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS = "open", "assigned", "accepted", "in_progress"
+COMPLETED, VERIFIED, CANCELLED = "completed", "verified", "cancelled"
+STATUSES = (OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS, COMPLETED, VERIFIED, CANCELLED)
+NOT_YET_COMPLETED = (OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS)
+
+# action -> (states it may start from, state it leads to)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "assign": (NOT_YET_COMPLETED, ASSIGNED),
+    "accept": ((ASSIGNED,), ACCEPTED),
+    "start": ((ACCEPTED,), IN_PROGRESS),
+    "complete": ((IN_PROGRESS,), COMPLETED),
+    "approve": ((COMPLETED,), VERIFIED),
+    "rework": ((COMPLETED,), IN_PROGRESS),
+    "cancel": (NOT_YET_COMPLETED, CANCELLED),
+}
+
+# Repeating these by the engineer who holds the order is a harmless no-op, never a rejection:
+# two devices of one engineer, or a retried tap, must not produce an error to review.
+ALREADY_DONE = {
+    "accept": (ACCEPTED, IN_PROGRESS),
+    "start": (IN_PROGRESS,),
+    "complete": (COMPLETED,),
+}
+
+# States in which the engineer may change charges.
+CHARGES_EDITABLE = (ACCEPTED, IN_PROGRESS)
+
+
+def is_no_op(action: str, status: str) -> bool:
+    """True when the order is already in (or past) the state the action leads to."""
+    return status in ALREADY_DONE.get(action, ())
+
+
+def next_status(action: str, status: str) -> str:
+    """The state `action` leads to from `status`, or Conflict(invalid_transition)."""
+    sources, target = TRANSITIONS[action]
+    if status not in sources:
+        raise Conflict(
+            f"cannot {action} an order that is {status}",
+            code="invalid_transition", action=action, status=status,
+        )
+    return target
