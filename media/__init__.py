@@ -1,0 +1,1 @@
+"""Photo handling without Flask: decoding limits, EXIF facts, geofences, derived copies, storage."""

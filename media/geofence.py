@@ -1,0 +1,102 @@
+"""Site geofences: GeoJSON polygon validation and metric distance from a fence."""
+
+from __future__ import annotations
+
+import math
+from numbers import Real
+
+import shapely
+from pyproj import CRS, Geod, Transformer
+from shapely.geometry import Point, Polygon
+from shapely.validation import explain_validity
+
+from sync.errors import ValidationFailed
+
+_GEOD = Geod(ellps="WGS84")
+
+
+def _invalid(reason: str, **details) -> ValidationFailed:
+    return ValidationFailed(
+        f"Invalid geofence: {reason}.", code="invalid_geofence", reason=reason, **details
+    )
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_position(position: object, ring: int, index: int) -> tuple[float, float]:
+    """One GeoJSON [lon, lat] position, checked for type and range."""
+    where = {"ring": ring, "position": index}
+    if not isinstance(position, (list, tuple)) or len(position) not in (2, 3):
+        raise _invalid("each position must be [longitude, latitude]", **where)
+    if not all(_is_number(v) for v in position):
+        raise _invalid("coordinates must be finite numbers", **where)
+    lon, lat = float(position[0]), float(position[1])
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise _invalid("coordinates out of range (longitude ±180, latitude ±90)", **where)
+    return lon, lat
+
+
+def _check_ring(ring: object, index: int) -> list[tuple[float, float]]:
+    if not isinstance(ring, (list, tuple)):
+        raise _invalid("each ring must be a list of positions", ring=index)
+    points = [_check_position(p, index, i) for i, p in enumerate(ring)]
+    if len(points) < 4:
+        raise _invalid("a ring needs at least 4 positions", ring=index)
+    if points[0] != points[-1]:
+        raise _invalid("a ring must be closed (first position equal to the last)", ring=index)
+    return points
+
+
+def _parse_polygon(geojson: object) -> Polygon:
+    if not isinstance(geojson, dict) or geojson.get("type") != "Polygon":
+        raise _invalid("a GeoJSON object of type Polygon is required")
+    rings = geojson.get("coordinates")
+    if not isinstance(rings, (list, tuple)) or not rings:
+        raise _invalid("coordinates must be a non-empty list of rings")
+    shell, *holes = [_check_ring(ring, i) for i, ring in enumerate(rings)]
+    polygon = Polygon(shell, holes)
+    if not polygon.is_valid:
+        raise _invalid(f"the polygon is not valid ({explain_validity(polygon)})")
+    return polygon
+
+
+def validate_polygon(geojson: dict) -> None:
+    """Raise ValidationFailed(invalid_geofence) unless `geojson` is a valid GeoJSON Polygon."""
+    _parse_polygon(geojson)
+
+
+def geodesic_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Distance in metres between two points along the WGS84 ellipsoid."""
+    _, _, distance = _GEOD.inv(lon1, lat1, lon2, lat2)
+    return float(distance)
+
+
+class Geofence:
+    """A site's fence: a polygon if one is drawn, else a circle of `radius_m` around the site."""
+
+    def __init__(self, lat: float, lon: float, polygon: dict | None, radius_m: float):
+        if not (_is_number(lat) and _is_number(lon) and abs(lat) <= 90 and abs(lon) <= 180):
+            raise _invalid("the site position must be a latitude within ±90, longitude within ±180")
+        if polygon is None and not (_is_number(radius_m) and radius_m >= 0):
+            raise _invalid("radius_m must be a non-negative number")
+        self.lat, self.lon, self.radius_m = float(lat), float(lon), float(radius_m)
+        # Azimuthal equidistant around the site: true distances from the centre and
+        # negligible distortion at the scale of a site.
+        crs = CRS.from_proj4(
+            f"+proj=aeqd +lat_0={self.lat} +lon_0={self.lon} +datum=WGS84 +units=m"
+        )
+        self._to_local = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        self._local_fence = None
+        if polygon is not None:
+            self._local_fence = shapely.transform(
+                _parse_polygon(polygon), self._to_local.transform, interleaved=False
+            )
+
+    def distance_m(self, lat: float, lon: float) -> float:
+        """Metres from the fence to (lat, lon); 0.0 inside or on the border."""
+        x, y = self._to_local.transform(lon, lat)
+        if self._local_fence is None:
+            return max(0.0, math.hypot(x, y) - self.radius_m)
+        return float(self._local_fence.distance(Point(x, y)))

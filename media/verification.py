@@ -1,0 +1,95 @@
+"""Photo verification on attach: duplicate, geofence, job window and GPS checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from media.exif import CaptureFacts
+from media.geofence import Geofence, geodesic_distance_m
+
+STATUS_ORDER = ("duplicate", "outside_geofence", "time_mismatch", "no_location")
+_UNITS = (("day", 1440), ("hour", 60), ("minute", 1))
+
+
+@dataclass(frozen=True)
+class Verification:
+    """A photo's verification: the first failed check (or "verified") and every reason."""
+
+    status: str
+    distance_m: float | None
+    reasons: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """The JSON shape recorded with the photo."""
+        distance = None if self.distance_m is None else round(self.distance_m, 1)
+        return {"status": self.status, "distance_m": distance, "reasons": list(self.reasons)}
+
+
+def verify_photo(
+    *,
+    facts: CaptureFacts,
+    fence: Geofence,
+    window_start: datetime,
+    window_end: datetime,
+    duplicate_of_order: str | None,
+    near_duplicate_of_photo: str | None,
+    start_location: tuple[float, float] | None,
+    far_from_start_m: float = 1000.0,
+) -> Verification:
+    """Check a photo's capture facts against its order; `status` follows STATUS_ORDER."""
+    if window_start.tzinfo is None or window_end.tzinfo is None:
+        raise ValueError("window_start and window_end must be timezone-aware")
+    failed: dict[str, str] = {}
+    advisories: list[str] = []
+    if duplicate_of_order is not None:
+        failed["duplicate"] = f"same image already attached to order {duplicate_of_order}"
+    distance = None
+    if facts.location is None:
+        failed["no_location"] = "no GPS position in EXIF"
+    else:
+        distance = round(fence.distance_m(*facts.location), 1)
+        if distance > 0:
+            failed["outside_geofence"] = f"taken {_metres(distance)} outside the site geofence"
+    time_problem = _time_problem(facts.taken_at, window_start, window_end)
+    if time_problem is not None:
+        failed["time_mismatch"] = time_problem
+    if near_duplicate_of_photo is not None:
+        advisories.append(f"looks like photo {near_duplicate_of_photo} re-encoded or resized")
+    if facts.location is not None and start_location is not None:
+        from_start = geodesic_distance_m(*facts.location, *start_location)
+        if from_start > far_from_start_m:
+            advisories.append(f"taken {_metres(from_start)} from where the job was started")
+    statuses = [s for s in STATUS_ORDER if s in failed]
+    return Verification(
+        status=statuses[0] if statuses else "verified",
+        distance_m=distance,
+        reasons=[failed[s] for s in statuses] + advisories,
+    )
+
+
+def _time_problem(taken_at: datetime | None, start: datetime, end: datetime) -> str | None:
+    if taken_at is None:
+        return "no capture time in EXIF"
+    stamp = taken_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    if taken_at < start:
+        return f"taken {stamp}, {_duration(start - taken_at)} before the job window"
+    if taken_at > end:
+        return f"taken {stamp}, {_duration(taken_at - end)} after the job window"
+    return None
+
+
+def _metres(distance: float) -> str:
+    if distance < 1:
+        return "less than 1 m"
+    if round(distance) < 1000:
+        return f"{distance:.0f} m"
+    return f"{distance / 1000:.1f} km"
+
+
+def _duration(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "less than a minute"
+    count, unit = next((minutes // size, unit) for unit, size in _UNITS if minutes >= size)
+    return f"{count} {unit}{'' if count == 1 else 's'}"

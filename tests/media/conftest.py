@@ -1,0 +1,24 @@
+"""Fixtures for the media tests: the sample photo directory and a store in a temp dir."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from media.store import MediaStore
+
+SAMPLES = Path(__file__).resolve().parents[3] / "shared/samples/photos"
+
+
+@pytest.fixture
+def samples() -> Path:
+    """The real camera/phone photos described in shared/samples/photos/README.md."""
+    if not SAMPLES.is_dir():
+        pytest.skip(f"sample photos not found at {SAMPLES}")
+    return SAMPLES
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> MediaStore:
+    return MediaStore(tmp_path / "media")
