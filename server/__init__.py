@@ -1,0 +1,79 @@
+"""The FieldSync server: create_app() is the only place that reads config or connects."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+from flask import Flask, request
+
+from server import config as config_module
+from server.database import configure_engine, writes_expected
+from server.extensions import db, migrate
+
+
+def _json_default(value):
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _json_dumps(value) -> str:
+    return json.dumps(value, default=_json_default, ensure_ascii=False)
+
+
+def _secret_key(app: Flask) -> str:
+    """FIELDSYNC_SECRET_KEY, or one generated once and kept beside the SQLite file."""
+    key_file = Path(app.config["MEDIA_DIR"]).parent / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.touch(mode=0o600)
+    key_file.write_text(key)
+    return key
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """Build the app from the environment (and `overrides`, for tests and tools)."""
+    app = Flask(__name__)
+    app.config.update(config_module.from_environment())
+    app.config.update(overrides or {})
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(app)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_JSON_BYTES"]
+    app.json.sort_keys = False
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = {"json_serializer": _json_dumps, "pool_pre_ping": True}
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).update(options)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"),
+                     render_as_batch=True)
+    with app.app_context():
+        configure_engine(db.engine)
+
+    from server import cli, errors
+    from server.api import register as register_api
+    from server.services import feed
+
+    feed.install()
+    errors.register(app)
+    register_api(app)
+    cli.register(app)
+
+    @app.before_request
+    def _mark_read_only():
+        writes_expected.set(request.method not in ("GET", "HEAD"))
+
+    @app.teardown_request
+    def _reset(exc):
+        writes_expected.set(True)
+
+    return app

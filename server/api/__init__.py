@@ -1,0 +1,15 @@
+"""The JSON API under /api/v1, one blueprint per area."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask
+
+
+def register(app: Flask) -> None:
+    """Mount every API blueprint under /api/v1."""
+    from server.api import auth, dispatch, meta, sync
+
+    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    for area in (auth, dispatch, sync, meta):
+        api.register_blueprint(area.bp)
+    app.register_blueprint(api)

@@ -1,0 +1,100 @@
+"""Customers, sites, the catalog and work orders."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g
+
+from schemas.dispatch import (
+    AssignInputSchema,
+    CancelInputSchema,
+    CatalogInputSchema,
+    CatalogOutputSchema,
+    CustomerInputSchema,
+    CustomerOutputSchema,
+    SiteInputSchema,
+    SiteOutputSchema,
+    VerifyInputSchema,
+    WorkOrderInputSchema,
+    WorkOrderListQuerySchema,
+)
+from schemas.workorder import WorkOrderOutputSchema, WorkOrderPageSchema
+from server.api.endpoint import ALL_ROLES, endpoint
+from server.clock import utcnow
+from server.services import dispatch, orders_repo, timeline
+from server.services.orders_repo import customer_document, site_document
+from sync.document import to_document
+
+bp = Blueprint("dispatch", __name__)
+OFFICE = ("dispatcher", "supervisor")
+
+
+def _document(row) -> dict:
+    return to_document(orders_repo.to_aggregate(row))
+
+
+@endpoint(bp, "/customers", methods=["POST"], roles=OFFICE, body=CustomerInputSchema,
+          response=CustomerOutputSchema, status=201, summary="Create a customer")
+def create_customer(body):
+    return customer_document(dispatch.create_customer(body, utcnow()))
+
+
+@endpoint(bp, "/sites", methods=["POST"], roles=OFFICE, body=SiteInputSchema,
+          response=SiteOutputSchema, status=201,
+          summary="Create a site with a polygon geofence or a radius (default 200 m)")
+def create_site(body):
+    return site_document(dispatch.create_site(body, utcnow()))
+
+
+@endpoint(bp, "/catalog", methods=["POST"], roles=OFFICE, body=CatalogInputSchema,
+          response=CatalogOutputSchema, status=201, summary="Add an item to the rate card")
+def create_catalog_item(body):
+    return dispatch.catalog_document(dispatch.create_catalog_item(body, utcnow()))
+
+
+@endpoint(bp, "/workorders", methods=["POST"], roles=OFFICE, body=WorkOrderInputSchema,
+          response=WorkOrderOutputSchema, status=201,
+          summary="Create a work order; customer_url is shown only here")
+def create_work_order(body):
+    row, token = dispatch.create_work_order(body, g.user, utcnow())
+    document = _document(row)
+    document["customer_url"] = f"{current_app.config['PUBLIC_URL']}/c/{token}"
+    return document
+
+
+@endpoint(bp, "/workorders/<order_id>/assign", methods=["POST"], roles=OFFICE,
+          body=AssignInputSchema, response=WorkOrderOutputSchema,
+          summary="Assign or reassign to an engineer")
+def assign(order_id, body):
+    return _document(dispatch.assign(order_id, body["engineer_id"], g.user, utcnow()))
+
+
+@endpoint(bp, "/workorders/<order_id>/cancel", methods=["POST"], roles=OFFICE,
+          body=CancelInputSchema, response=WorkOrderOutputSchema,
+          summary="Cancel an order that is not completed")
+def cancel(order_id, body):
+    return _document(dispatch.cancel(order_id, body["reason"], g.user, utcnow()))
+
+
+@endpoint(bp, "/workorders/<order_id>/verify", methods=["POST"], roles=("supervisor",),
+          body=VerifyInputSchema, response=WorkOrderOutputSchema,
+          summary="Approve a completed order or send it back for rework")
+def verify(order_id, body):
+    return _document(dispatch.verify(order_id, body["decision"], body.get("comment"),
+                                     g.user, utcnow()))
+
+
+@endpoint(bp, "/workorders/<order_id>", methods=["GET"], roles=ALL_ROLES,
+          response=WorkOrderOutputSchema, summary="One order with its timeline")
+def get_work_order(order_id):
+    row = dispatch.visible_order(order_id, g.user)
+    document = _document(row)
+    document["timeline"] = timeline.entries(row.id)
+    return document
+
+
+@endpoint(bp, "/workorders", methods=["GET"], roles=ALL_ROLES, query=WorkOrderListQuerySchema,
+          response=WorkOrderPageSchema,
+          summary="Orders, newest first (engineers: their own), paginated by cursor")
+def list_work_orders(query):
+    rows, cursor = dispatch.list_orders(query, g.user)
+    return {"items": [_document(row) for row in rows], "next_cursor": cursor}

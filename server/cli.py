@@ -1,0 +1,78 @@
+"""Command-line operations: `flask --app wsgi init-db | user ... | demo`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
+from flask_migrate import upgrade
+
+from server.clock import utcnow
+from server.extensions import db
+from server.services import users
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(init_db)
+    app.cli.add_command(user)
+    app.cli.add_command(demo)
+
+
+@click.command("init-db")
+@with_appcontext
+def init_db():
+    """Create or upgrade the schema (safe to run again)."""
+    upgrade()
+    click.echo("database is at the latest schema")
+
+
+@click.group(cls=AppGroup)
+def user():
+    """Manage users."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(users.ROLES))
+@click.option("--password", required=True)
+@click.option("--name", default=None, help="display name (default: the username)")
+@click.option("--region", default=None)
+@click.option("--language", default="zh-CN", type=click.Choice(["zh-CN", "en"]))
+def create_user(username, role, password, name, region, language):
+    """Create a user."""
+    from sync.errors import DomainError
+
+    try:
+        created = users.create_user(username=username, password=password, role=role,
+                                    name=name or username, region=region, language=language,
+                                    now=utcnow(),
+                                    hash_method=current_app.config["PASSWORD_HASH_METHOD"])
+        db.session.commit()
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"created {created.role} {created.username} ({created.id})")
+
+
+@user.command("revoke-tokens")
+@click.argument("username")
+def revoke_tokens(username):
+    """Revoke every token of a user (lost device, staff leaving)."""
+    from sync.errors import DomainError
+
+    try:
+        count = users.revoke_all_tokens(username, utcnow())
+        db.session.commit()
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"revoked {count} token(s) of {username}")
+
+
+@click.command("demo")
+@with_appcontext
+@click.option("--url", default="http://127.0.0.1:5000", help="where the server will listen")
+def demo(url):
+    """Load the demo data (once) and print the logins and URLs."""
+    from server.demo import load_demo
+
+    for line in load_demo(url, current_app.config["PASSWORD_HASH_METHOD"]):
+        click.echo(line)

@@ -1,0 +1,36 @@
+"""Configuration from the environment, read once by create_app()."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(raw: str | None) -> str:
+    """The SQLAlchemy URL; plain postgresql:// URLs get the psycopg 3 driver we ship."""
+    if not raw:
+        return f"sqlite:///{ROOT / 'var' / 'fieldsync.db'}"
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def from_environment(env=os.environ) -> dict:
+    """Flask config keys from FIELDSYNC_* and DATABASE_URL."""
+    return {
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),
+        "MEDIA_DIR": env.get("FIELDSYNC_MEDIA_DIR", str(ROOT / "var" / "media")),
+        "SECRET_KEY": env.get("FIELDSYNC_SECRET_KEY"),
+        "TIMEZONE": env.get("FIELDSYNC_TIMEZONE", "Asia/Shanghai"),
+        "SCHEDULER": env.get("FIELDSYNC_SCHEDULER", "0") == "1",
+        "PUBLIC_URL": env.get("FIELDSYNC_PUBLIC_URL", "http://127.0.0.1:5000"),
+        # werkzeug's method string; scrypt unless a test suite trades strength for speed.
+        "PASSWORD_HASH_METHOD": env.get("FIELDSYNC_PASSWORD_HASH_METHOD", "scrypt"),
+        "TOKEN_TTL_HOURS": int(env.get("FIELDSYNC_TOKEN_TTL_HOURS", 24 * 30)),
+        "MAX_JSON_BYTES": int(env.get("FIELDSYNC_MAX_JSON_BYTES", 2 * 1024 * 1024)),
+        "MAX_MEDIA_BYTES": int(env.get("FIELDSYNC_MAX_MEDIA_BYTES", 25 * 1024 * 1024)),
+        "MAX_MEDIA_PIXELS": int(env.get("FIELDSYNC_MAX_MEDIA_PIXELS", 50_000_000)),
+    }

@@ -1,0 +1,86 @@
+"""Demo data: a small field-service team around Shenzhen, loaded once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from server.clock import utcnow
+from server.extensions import db
+from server.models import User
+from server.services import dispatch, users
+
+PASSWORD = "fieldsync-demo"
+PEOPLE = [
+    ("dispatcher", "dispatcher", "Chen Jing (dispatch)", "Nanshan"),
+    ("supervisor", "supervisor", "Liu Wei (supervisor)", "Nanshan"),
+    ("engineer1", "engineer", "Wang Fang", "Nanshan"),
+    ("engineer2", "engineer", "Zhang Lei", "Futian"),
+]
+CATALOG = [
+    ("CALLOUT", "callout", "Call-out fee", "visit", "80.00", "0.06"),
+    ("LAB-1H", "labour", "Labour, per hour", "h", "120.00", "0.06"),
+    ("TRAVEL-KM", "travel", "Travel, per km", "km", "2.50", "0.09"),
+    ("AC-FILTER", "part", "Air-conditioner filter", "each", "45.00", "0.13"),
+    ("AC-GAS-R32", "part", "R32 refrigerant", "kg", "95.50", "0.13"),
+    ("WH-VALVE", "part", "Water-heater safety valve", "each", "68.00", "0.13"),
+]
+SITES = [  # customer, address, lat, lon, region
+    ("Huang Min", "深圳市南山区科技园南区 8 栋 1203", 22.5405, 113.9530, "Nanshan"),
+    ("Li Na", "深圳市南山区蛇口望海路 1088 号", 22.4849, 113.9167, "Nanshan"),
+    ("Zhou Tao", "深圳市福田区福华三路 168 号", 22.5333, 114.0553, "Futian"),
+    ("Sun Yu", "深圳市福田区车公庙天安数码城 5 栋", 22.5371, 114.0235, "Futian"),
+    ("Gao Yan", "深圳市罗湖区东门中路 2011 号", 22.5481, 114.1201, "Luohu"),
+    ("Ma Jun", "深圳市宝安区新安街道宝城 32 区", 22.5554, 113.8836, "Bao'an"),
+]
+JOBS = [
+    ("Air conditioner not cooling", "high"), ("Annual AC maintenance", "normal"),
+    ("Water heater leaking", "urgent"), ("Install new split AC unit", "normal"),
+    ("Replace AC filter", "low"), ("Water heater no hot water", "high"),
+]
+
+
+def load_demo(url: str, hash_method: str = "scrypt") -> list[str]:
+    """Create the demo data unless it exists; the lines to print."""
+    if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
+        _create(hash_method)
+        db.session.commit()
+    lines = [f"FieldSync demo server: {url}/api/v1/health",
+             f"  API reference (OpenAPI): {url}/api/v1/openapi.json",
+             f"  supervisor console:      {url}/supervisor/",
+             f"  logins (password '{PASSWORD}' for all):"]
+    for username, role, name, _ in PEOPLE:
+        lines.append(f"    {username:<11} {role:<10} {name}")
+    lines.append(f"  field client: python -m field_client login {url} engineer1 {PASSWORD}")
+    return lines
+
+
+def _create(hash_method: str) -> None:
+    now = utcnow()
+    people = {}
+    for username, role, name, region in PEOPLE:
+        people[username] = users.create_user(username=username, password=PASSWORD, role=role,
+                                             name=name, region=region, now=now,
+                                             hash_method=hash_method)
+    for code, kind, description, unit, price, tax in CATALOG:
+        dispatch.create_catalog_item({"code": code, "kind": kind, "description": description,
+                                      "unit": unit, "unit_price": Decimal(price),
+                                      "tax_rate": Decimal(tax)}, now)
+    sites = []
+    for name, address, lat, lon, region in SITES:
+        customer = dispatch.create_customer({"name": name, "address": address,
+                                             "phone": "+86 755 0000 0000"}, now)
+        sites.append(dispatch.create_site({"customer_id": customer.id, "address": address,
+                                           "region": region,
+                                           "location": {"lat": lat, "lon": lon}}, now))
+    engineers = [people["engineer1"].id, people["engineer2"].id]
+    for index in range(12):
+        site = sites[index % len(sites)]
+        title, priority = JOBS[index % len(JOBS)]
+        data = {"customer_id": site.customer_id, "site_id": site.id, "title": title,
+                "priority": priority, "due_at": now + timedelta(hours=4 + index)}
+        if index < 10:
+            data["assigned_engineer_id"] = engineers[index % 2]
+        dispatch.create_work_order(data, people["dispatcher"], now)

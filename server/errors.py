@@ -1,0 +1,54 @@
+"""The only place that turns exceptions into HTTP status codes and the contract's error JSON."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException
+
+from sync.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    "bad_request": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404,
+    "conflict": 409, "too_large": 413, "unsupported_media_type": 415, "validation": 422,
+    "rate_limited": 429, "retry": 409,
+}
+
+HTTP_CODES = {
+    400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large",
+    415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited",
+}
+
+
+def error_response(status: int, code: str, message: str, details: dict | None = None):
+    """The contract's error body with its status."""
+    body = {"error": {"code": code, "message": message, "details": details or {}}}
+    return jsonify(body), status
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on the app."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        response = error_response(STATUS.get(exc.category, 409), exc.code, exc.message,
+                                  exc.details)
+        if exc.category == "unauthorized":
+            response[0].headers["WWW-Authenticate"] = 'Bearer realm="fieldsync"'
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        code = HTTP_CODES.get(exc.code or 500, "http_error")
+        message = {404: "no such resource", 405: "method not allowed",
+                   413: "the request body is too large"}.get(exc.code, exc.description)
+        return error_response(exc.code or 500, code, message)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "something went wrong on the server")

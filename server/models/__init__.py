@@ -1,0 +1,20 @@
+"""ORM models; importing this package registers every table on the metadata."""
+
+from server.models.catalog import CatalogItem
+from server.models.customers import Customer, Site
+from server.models.sync_log import Counter, FeedEntry, SyncClient, SyncMutation
+from server.models.users import ApiToken, User
+from server.models.workorders import (
+    ChargeLineRow,
+    NoteRow,
+    PhotoRow,
+    SignoffRow,
+    TimelineEvent,
+    WorkOrderRow,
+)
+
+__all__ = [
+    "ApiToken", "CatalogItem", "ChargeLineRow", "Counter", "Customer", "FeedEntry",
+    "NoteRow", "PhotoRow", "SignoffRow", "Site", "SyncClient", "SyncMutation",
+    "TimelineEvent", "User", "WorkOrderRow",
+]

@@ -1,0 +1,1 @@
+"""Service functions: one per use case, called by thin views, CLI commands and jobs."""

@@ -1,0 +1,90 @@
+"""The change feed behind pull: stamps every changed order and catalog item at commit time.
+
+The feed counter is incremented as the last statement of the writing transaction. Its row lock
+is held until COMMIT, so a second writer gets its numbers only after the first one is visible:
+feed numbers commit in order and `seq > cursor` can never pass over a late commit.
+"""
+
+from __future__ import annotations
+
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event, insert, select, update
+
+from server.models import CatalogItem, Counter, FeedEntry, WorkOrderRow
+
+TOUCHED = "feed_touched"
+EVERYONE = "*"
+
+
+def install() -> None:
+    """Listen on Flask-SQLAlchemy sessions (idempotent)."""
+    if not event.contains(Session, "before_flush", _collect):
+        event.listen(Session, "before_flush", _collect)
+        event.listen(Session, "before_commit", _stamp)
+        event.listen(Session, "after_transaction_end", _forget)
+
+
+def _forget(session, transaction) -> None:
+    if transaction.parent is None:  # the outermost transaction ended: rolled back or done
+        session.info.pop(TOUCHED, None)
+
+
+def _collect(session, flush_context, instances) -> None:
+    touched = session.info.setdefault(TOUCHED, {})
+    for obj in list(session.new) + list(session.dirty):
+        if isinstance(obj, WorkOrderRow | CatalogItem) and (
+                obj in session.new or session.is_modified(obj)):
+            touched[id(obj)] = obj  # new rows get their primary key only at INSERT
+
+
+def next_value(session, name: str, by: int = 1) -> int:
+    """Increment counter `name` by `by` and return its new value (locks the row)."""
+    statement = (update(Counter).where(Counter.name == name)
+                 .values(value=Counter.value + by).returning(Counter.value))
+    return session.execute(statement).scalar_one()
+
+
+def _stamp(session) -> None:
+    session.flush()
+    touched = session.info.pop(TOUCHED, None)
+    if not touched:
+        return
+    unique = {(type(obj).__name__, obj.id): obj for obj in touched.values()}
+    plan = _plan(session, list(unique.values()))
+    if not plan:
+        return
+    top = next_value(session, "feed", len(plan))
+    for offset, (key, visible, exists) in enumerate(plan):
+        seq = top - len(plan) + 1 + offset
+        entity_type, entity_id, audience = key
+        if exists:
+            session.execute(update(FeedEntry).where(
+                FeedEntry.entity_type == entity_type, FeedEntry.entity_id == entity_id,
+                FeedEntry.audience == audience).values(visible=visible, seq=seq))
+        else:
+            session.execute(insert(FeedEntry).values(
+                entity_type=entity_type, entity_id=entity_id, audience=audience,
+                visible=visible, seq=seq))
+
+
+def _plan(session, objects) -> list[tuple[tuple[str, str, str], bool, bool]]:
+    """(key, visible, row exists) for every feed entry that must get a new number."""
+    ids = [obj.id for obj in objects]
+    rows = session.execute(select(FeedEntry.entity_type, FeedEntry.entity_id,
+                                  FeedEntry.audience, FeedEntry.visible)
+                           .where(FeedEntry.entity_id.in_(ids)))
+    existing = {(kind, eid, aud): vis for kind, eid, aud, vis in rows}
+    plan = []
+    for obj in objects:
+        if isinstance(obj, CatalogItem):
+            key = ("catalog_item", obj.id, EVERYONE)
+            plan.append((key, obj.active, key in existing))
+            continue
+        holder = obj.assigned_engineer_id
+        for key, visible in existing.items():
+            if key[:2] == ("workorder", obj.id) and key[2] != holder and visible:
+                plan.append((key, False, True))  # left this engineer's scope: a delete
+        if holder is not None:
+            key = ("workorder", obj.id, holder)
+            plan.append((key, True, key in existing))
+    return plan

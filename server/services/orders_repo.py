@@ -1,0 +1,99 @@
+"""Work orders between the database rows and the sync aggregate."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from server.extensions import db
+from server.models import ChargeLineRow, NoteRow, PhotoRow, SignoffRow, WorkOrderRow
+from sync.model import ChargeLine, Note, Photo, Signoff, WorkOrder
+
+SCALARS = ("number", "version", "status", "priority", "title", "description", "currency",
+           "assigned_engineer_id", "created_at", "assigned_at", "accepted_at", "started_at",
+           "completed_at", "verified_at", "cancelled_at", "due_at", "start_location")
+WRITABLE = SCALARS[1:]
+
+
+def load_row(order_id: str, *, lock: bool = False) -> WorkOrderRow | None:
+    """The order's row (locked for update when asked), or None."""
+    statement = select(WorkOrderRow).where(WorkOrderRow.id == order_id)
+    if lock:
+        statement = statement.with_for_update(of=WorkOrderRow).execution_options(
+            populate_existing=True)
+    return db.session.scalar(statement)
+
+
+def customer_document(customer) -> dict:
+    return {"id": customer.id, "name": customer.name, "phone": customer.phone,
+            "address": customer.address, "language": customer.language}
+
+
+def site_document(site) -> dict:
+    return {"id": site.id, "customer_id": site.customer_id, "address": site.address,
+            "region": site.region, "location": {"lat": site.lat, "lon": site.lon},
+            "geofence": site.geofence, "radius_m": site.radius_m}
+
+
+def to_aggregate(row: WorkOrderRow) -> WorkOrder:
+    """The aggregate the rules work on."""
+    order = WorkOrder(id=row.id, **{name: getattr(row, name) for name in SCALARS})
+    order.customer = customer_document(row.customer)
+    order.site = site_document(row.site)
+    order.charges = [ChargeLine(
+        id=c.id, kind=c.kind, catalog_code=c.catalog_code, description=c.description,
+        quantity=c.quantity, unit=c.unit, unit_price=c.unit_price, tax_rate=c.tax_rate,
+        amount=c.amount, tax=c.tax) for c in row.charges if c.removed_at is None]
+    order.notes = [Note(id=n.id, at=n.at, author_id=n.author_id, author=n.author, text=n.text)
+                   for n in row.notes]
+    order.photos = [Photo(id=p.id, kind=p.kind, sha256=p.sha256, caption=p.caption,
+                          taken_at=p.taken_at, location=p.location,
+                          verification=p.verification, attached_at=p.attached_at,
+                          phash=p.phash) for p in row.photos]
+    order.signoffs = [Signoff(id=s.id, signer_name=s.signer_name, signed_at=s.signed_at,
+                              charges_digest=s.charges_digest, total=s.total,
+                              signature_sha256=s.signature_sha256, valid=s.valid)
+                      for s in row.signoffs]
+    return order
+
+
+def save(row: WorkOrderRow, order: WorkOrder, now: datetime) -> None:
+    """Write the aggregate back; removed charge lines keep their rows, marked removed."""
+    for name in WRITABLE:
+        if getattr(row, name) != getattr(order, name):
+            setattr(row, name, getattr(order, name))
+    _save_charges(row, order, now)
+    _append_new(row.notes, order.notes, lambda n, position: NoteRow(
+        id=n.id, position=position, at=n.at, author_id=n.author_id, author=n.author,
+        text=n.text))
+    _append_new(row.photos, order.photos, lambda p, position: PhotoRow(
+        id=p.id, position=position, kind=p.kind, sha256=p.sha256, caption=p.caption,
+        taken_at=p.taken_at, location=p.location, verification=p.verification,
+        phash=p.phash, attached_at=p.attached_at))
+    _append_new(row.signoffs, order.signoffs, lambda s, position: SignoffRow(
+        id=s.id, position=position, signer_name=s.signer_name, signed_at=s.signed_at,
+        charges_digest=s.charges_digest, total=s.total,
+        signature_sha256=s.signature_sha256, valid=s.valid))
+    validity = {s.id: s.valid for s in order.signoffs}
+    for signoff_row in row.signoffs:
+        if signoff_row.valid != validity.get(signoff_row.id, signoff_row.valid):
+            signoff_row.valid = validity[signoff_row.id]
+
+
+def _append_new(rows, items, make_row) -> None:
+    known = {r.id for r in rows}
+    for item in items:
+        if item.id not in known:
+            rows.append(make_row(item, len(rows)))
+
+
+def _save_charges(row: WorkOrderRow, order: WorkOrder, now: datetime) -> None:
+    current = {line.id for line in order.charges}
+    for charge_row in row.charges:
+        if charge_row.removed_at is None and charge_row.id not in current:
+            charge_row.removed_at = now
+    _append_new(row.charges, order.charges, lambda c, position: ChargeLineRow(
+        id=c.id, position=position, kind=c.kind, catalog_code=c.catalog_code,
+        description=c.description, quantity=c.quantity, unit=c.unit,
+        unit_price=c.unit_price, tax_rate=c.tax_rate, amount=c.amount, tax=c.tax))

@@ -1,0 +1,29 @@
+"""The operation log of each order."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from schemas.common import iso
+from server.extensions import db
+from server.models import TimelineEvent
+
+
+def record(order_id: str, *, actor_id: str | None, actor: str, role: str, action: str,
+           details: dict, now: datetime, client_time: str | None = None,
+           device_id: str | None = None) -> None:
+    """Append one operation to the order's timeline."""
+    db.session.add(TimelineEvent(
+        work_order_id=order_id, at=now, actor_id=actor_id, actor=actor, role=role,
+        action=action, details=details, client_time=client_time, device_id=device_id))
+
+
+def entries(order_id: str) -> list[dict]:
+    """The order's timeline, oldest first."""
+    rows = db.session.scalars(select(TimelineEvent).where(
+        TimelineEvent.work_order_id == order_id).order_by(TimelineEvent.id))
+    return [{"at": iso(e.at), "actor": e.actor, "actor_id": e.actor_id, "role": e.role,
+             "action": e.action, "details": e.details, "client_time": e.client_time,
+             "device_id": e.device_id} for e in rows]

@@ -1,0 +1,90 @@
+"""Users, passwords and bearer tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from server.extensions import db
+from server.models import ApiToken, User
+from sync.errors import Conflict, Forbidden, Unauthorized
+
+ROLES = ("engineer", "supervisor", "dispatcher")
+# Compared against when the username is unknown, so a wrong username costs as long as a wrong
+# password and response times do not reveal which usernames exist.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_user(*, username: str, password: str, role: str, name: str, now: datetime,
+                region: str | None = None, language: str = "zh-CN",
+                messaging: dict | None = None, hash_method: str = "scrypt") -> User:
+    """A new user with a scrypt password hash (werkzeug); Conflict if the username is taken."""
+    if db.session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict("that username is taken", code="username_taken", username=username)
+    password_hash = generate_password_hash(password, method=hash_method)
+    user = User(username=username, password_hash=password_hash, role=role, name=name,
+                region=region, language=language, created_at=now,
+                messaging_kind=(messaging or {}).get("kind"),
+                messaging_url=(messaging or {}).get("url"))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def issue_token(*, username: str, password: str, device_id: str | None, now: datetime,
+                ttl: timedelta) -> tuple[str, ApiToken, User]:
+    """A new random bearer token (256 bits) for valid credentials."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
+    if user is None or not valid or not user.active:
+        raise Unauthorized("wrong username or password", code="invalid_credentials")
+    token = secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, token_hash=token_digest(token), device_id=device_id,
+                   created_at=now, expires_at=now + ttl)
+    db.session.add(row)
+    db.session.flush()
+    return token, row, user
+
+
+def resolve_token(token: str, now: datetime) -> tuple[User, ApiToken]:
+    """The user and token row behind a bearer token, or Unauthorized."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+    # The lookup is by digest; the constant-time compare guards against a collation surprise.
+    if row is None or not hmac.compare_digest(row.token_hash, token_digest(token)):
+        raise Unauthorized("invalid token", code="invalid_token")
+    if row.revoked_at is not None or row.expires_at <= now:
+        raise Unauthorized("this token has expired or was revoked", code="invalid_token")
+    user = db.session.get(User, row.user_id)
+    if user is None or not user.active:
+        raise Unauthorized("invalid token", code="invalid_token")
+    return user, row
+
+
+def revoke_token(row: ApiToken, now: datetime) -> None:
+    row.revoked_at = now
+
+
+def revoke_all_tokens(username: str, now: datetime) -> int:
+    """Revoke every live token of a user; the number revoked."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise Forbidden("no such user", code="not_found")
+    result = db.session.execute(update(ApiToken).where(
+        ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+    return result.rowcount
+
+
+def user_document(user: User) -> dict:
+    messaging = ({"kind": user.messaging_kind, "url": user.messaging_url}
+                 if user.messaging_kind else None)
+    return {"id": user.id, "username": user.username, "role": user.role, "name": user.name,
+            "region": user.region, "language": user.language, "messaging": messaging}
