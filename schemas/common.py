@@ -91,3 +91,29 @@ def first_errors(exc: ValidationError) -> dict:
     """Marshmallow's messages as the contract's `details` (field -> list of messages)."""
     messages = exc.messages
     return messages if isinstance(messages, dict) else {"_schema": messages}
+
+
+def _floats(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list):
+        return [_floats(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _floats(item) for key, item in value.items()}
+    return value
+
+
+class GeoJson(fields.Dict):
+    """A GeoJSON object; its numbers become floats (bodies are parsed with exact Decimals)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _floats(super()._deserialize(value, attr, data, **kwargs))
+
+
+def is_uuid(text: str) -> bool:
+    """True for a string that parses as a UUID."""
+    try:
+        uuid.UUID(text)
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return True

@@ -7,7 +7,7 @@ from decimal import Decimal
 from marshmallow import Schema, fields, validate
 
 from schemas.auth import LANGUAGES
-from schemas.common import AwareDateTime, DecimalValue, LocationSchema, UuidStr
+from schemas.common import AwareDateTime, DecimalValue, GeoJson, LocationSchema, UuidStr
 from schemas.mutations import CHARGE_KINDS, MAX_PRICE
 
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -33,7 +33,7 @@ class SiteInputSchema(Schema):
     address = fields.String(required=True, validate=validate.Length(1, 500))
     region = fields.String(validate=validate.Length(1, 100))
     location = fields.Nested(LocationSchema, required=True)
-    geofence = fields.Dict(metadata={"description": "a GeoJSON Polygon, lon/lat order"})
+    geofence = GeoJson(metadata={"description": "a GeoJSON Polygon, lon/lat order"})
     radius_m = fields.Float(validate=validate.Range(1, 100_000), allow_nan=False)
 
 

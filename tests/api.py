@@ -81,7 +81,7 @@ class Api:
     def request(self, method: str, path: str, body=None, *, as_: str | None = None,
                 expect: int | None = None, **kwargs):
         response = self.client.open(path, method=method, json=body, headers=self.headers(as_),
-                                    **kwargs)
+                                    buffered=True, **kwargs)
         if expect is not None:
             assert response.status_code == expect, (response.status_code,
                                                     response.get_data(as_text=True)[:2000])

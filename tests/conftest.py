@@ -36,9 +36,11 @@ def sqlite_template(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory, worker_id):
+def postgres_url(tmp_path_factory):
     databases.skip_or_fail_without_postgres()
-    return databases.postgres_database(worker_id, tmp_path_factory)
+    url = databases.postgres_database(tmp_path_factory)
+    yield url
+    databases.drop_postgres_database(url)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

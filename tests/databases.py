@@ -64,17 +64,44 @@ def sqlite_url(template: Path, folder: Path) -> str:
     return f"sqlite:///{target}"
 
 
-def postgres_database(worker: str, tmp_factory) -> str:
-    """A migrated database of this test worker's own; its URL."""
-    name = f"fieldsync_test_{worker}"
+PREFIX = "fieldsync_test_"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def postgres_database(tmp_factory) -> str:
+    """A migrated database of this test process's own (named by pid, so concurrent runs on
+    one machine never share one); its URL. Databases of runs that died are dropped."""
+    name = f"{PREFIX}{os.getpid()}"
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        existing = [row[0] for row in connection.execute(text(
+            "select datname from pg_database where datname like :p"), {"p": PREFIX + "%"})]
+        for stale in existing:
+            suffix = stale.removeprefix(PREFIX)
+            if stale == name or (suffix.isdigit() and not _pid_alive(int(suffix))):
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     migrate(url, tmp_factory.mktemp("pg-media"))
     return url
+
+
+def drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def truncate_postgres(url: str) -> None:

@@ -81,6 +81,8 @@ def endpoint(bp: Blueprint, rule: str, *, methods: list[str], roles: tuple[str, 
                 db.session.commit()
             if isinstance(result, Response):
                 return result
+            if isinstance(result, tuple):  # (body, status) where the status varies
+                return jsonify(result[0]), result[1]
             return jsonify(result), status
 
         view.openapi = {"summary": summary, "roles": roles, "body": body, "query": query,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, current_app, g
@@ -10,11 +11,8 @@ from media.store import MediaStore
 from schemas.sync import PullOutputSchema, PullQuerySchema, PushInputSchema, PushOutputSchema
 from server.api.endpoint import endpoint
 from server.clock import utcnow
-from server.services.sync_store import ServerMutationContext, SqlPullStorage, SqlPushStorage
-from sync.mutations import Actor
+from server.services.sync_store import SqlPullStorage, push_from_device
 from sync.pull import pull as pull_changes
-from sync.push import Envelope
-from sync.push import push as push_mutations
 
 bp = Blueprint("sync", __name__)
 
@@ -23,15 +21,11 @@ bp = Blueprint("sync", __name__)
           response=PushOutputSchema,
           summary="Apply a device's queued mutations exactly once, in seq order")
 def push(body):
-    now = utcnow()
-    actor = Actor(id=g.user.id, role=g.user.role, name=g.user.name)
-    storage = SqlPushStorage(g.user, g.token.device_id or body["client_id"], now)
-    catalog_cache: dict = {}
-    store = MediaStore(Path(current_app.config["MEDIA_DIR"]))
-    envelopes = [Envelope(**m) for m in body["mutations"]]
-    return push_mutations(storage, actor, body["client_id"], envelopes,
-                          lambda envelope: ServerMutationContext(actor, now, catalog_cache,
-                                                                       store))
+    config = current_app.config
+    return push_from_device(g.user, g.token.device_id, body, now=utcnow(),
+                            store=MediaStore(Path(config["MEDIA_DIR"])),
+                            timezone=config["TIMEZONE"],
+                            photo_slack=timedelta(minutes=config["PHOTO_WINDOW_SLACK_MINUTES"]))
 
 
 @endpoint(bp, "/sync/pull", methods=["GET"], roles=("engineer",), query=PullQuerySchema,

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from schemas.common import is_uuid
 from server.extensions import db
 from server.models import CatalogItem, Customer, Site, User, WorkOrderRow
 from server.services import orders_repo, timeline
@@ -154,11 +155,7 @@ def verify(order_id: str, decision: str, comment: str | None, actor: User,
 
 def visible_order(order_id: str, user: User) -> WorkOrderRow:
     """The order if this user may see it; engineers see only orders assigned to them (404)."""
-    try:
-        uuid.UUID(order_id)
-    except ValueError as exc:
-        raise NotFound("no such work order", code="not_found") from exc
-    row = orders_repo.load_row(order_id)
+    row = orders_repo.load_row(order_id) if is_uuid(order_id) else None
     if row is None or (user.role == "engineer" and row.assigned_engineer_id != user.id):
         raise NotFound("no such work order", code="not_found")
     return row

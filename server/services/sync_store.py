@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -16,13 +16,14 @@ from server.models import CatalogItem, FeedEntry, SyncClient, SyncMutation, User
 from server.services import orders_repo, timeline
 from server.services.dispatch import catalog_document
 from server.services.feed import EVERYONE
+from server.services.photos import verify_attached_photo
 from sync.document import to_document
 from sync.errors import Conflict, Forbidden
-from sync.model import CatalogEntry, WorkOrder
+from sync.model import CatalogEntry, Photo, WorkOrder
 from sync.mutations import Actor, MutationContext
 from sync.pull import FeedEntry as Entry
 from sync.pull import PullStorage
-from sync.push import Envelope, PushStorage, Recorded
+from sync.push import Envelope, PushStorage, Recorded, push
 
 
 class SqlPushStorage(PushStorage):
@@ -110,13 +111,18 @@ def _ever_held(order_id: str, user_id: str) -> bool:
 class ServerMutationContext(MutationContext):
     """The server's view: the live catalog, the media store, photo verification."""
 
-    def __init__(self, actor: Actor, now: datetime, catalog_cache: dict, store: MediaStore):
+    def __init__(self, actor: Actor, now: datetime, catalog_cache: dict, store: MediaStore,
+                 timezone: str, photo_slack: timedelta):
         super().__init__(actor, now)
         self._catalog = catalog_cache
-        self.store = store
+        self.store, self.timezone, self.photo_slack = store, timezone, photo_slack
 
     def media_available(self, sha256: str) -> bool:
         return self.store.exists(sha256)
+
+    def verify_photo(self, order: WorkOrder, photo: Photo) -> None:
+        verify_attached_photo(order, photo, store=self.store, timezone=self.timezone,
+                              slack=self.photo_slack, now=self.now)
 
     def catalog_entry(self, code: str) -> CatalogEntry | None:
         if code not in self._catalog:
@@ -145,3 +151,15 @@ class SqlPullStorage(PullStorage):
             return {item.id: catalog_document(item) for item in items}
         rows = db.session.scalars(select(WorkOrderRow).where(WorkOrderRow.id.in_(ids)))
         return {row.id: to_document(orders_repo.to_aggregate(row)) for row in rows}
+
+
+def push_from_device(user: User, device_id: str | None, body: dict, *, now: datetime,
+                     store: MediaStore, timezone: str, photo_slack: timedelta) -> dict:
+    """Apply one push request of an engineer's device."""
+    actor = Actor(id=user.id, role=user.role, name=user.name)
+    storage = SqlPushStorage(user, device_id or body["client_id"], now)
+    catalog_cache: dict = {}
+    envelopes = [Envelope(**mutation) for mutation in body["mutations"]]
+    return push(storage, actor, body["client_id"], envelopes,
+                lambda envelope: ServerMutationContext(actor, now, catalog_cache, store,
+                                                       timezone, photo_slack))
