@@ -9,6 +9,18 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, validate
 
 
+class Text(fields.String):
+    """A string without NUL characters (PostgreSQL cannot store them; nothing needs them)."""
+
+    default_error_messages = {"nul": "Must not contain NUL characters."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if "\x00" in text:
+            raise self.make_error("nul")
+        return text
+
+
 class UuidStr(fields.String):
     """A UUID, answered in its canonical lowercase form."""
 
@@ -71,8 +83,14 @@ class AwareDateTime(fields.AwareDateTime):
     def __init__(self, **kwargs):
         super().__init__(format="iso", **kwargs)
 
+    default_error_messages = {"out_of_range": "Date out of range."}
+
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).astimezone(UTC)
+        parsed = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError as exc:
+            raise self.make_error("out_of_range") from exc
 
 
 def iso(value: datetime | None) -> str | None:

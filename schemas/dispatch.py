@@ -7,31 +7,31 @@ from decimal import Decimal
 from marshmallow import Schema, fields, validate
 
 from schemas.auth import LANGUAGES
-from schemas.common import AwareDateTime, DecimalValue, GeoJson, LocationSchema, UuidStr
+from schemas.common import AwareDateTime, DecimalValue, GeoJson, LocationSchema, Text, UuidStr
 from schemas.mutations import CHARGE_KINDS, MAX_PRICE
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 
 
 class CustomerInputSchema(Schema):
-    name = fields.String(required=True, validate=validate.Length(1, 200))
-    phone = fields.String(validate=validate.Length(1, 50))
-    address = fields.String(validate=validate.Length(1, 500))
-    language = fields.String(validate=validate.OneOf(LANGUAGES))
+    name = Text(required=True, validate=validate.Length(1, 200))
+    phone = Text(validate=validate.Length(1, 50))
+    address = Text(validate=validate.Length(1, 500))
+    language = Text(validate=validate.OneOf(LANGUAGES))
 
 
 class CustomerOutputSchema(Schema):
     id = UuidStr(required=True)
-    name = fields.String(required=True)
-    phone = fields.String(allow_none=True)
-    address = fields.String(allow_none=True)
-    language = fields.String(required=True)
+    name = Text(required=True)
+    phone = Text(allow_none=True)
+    address = Text(allow_none=True)
+    language = Text(required=True)
 
 
 class SiteInputSchema(Schema):
     customer_id = UuidStr(required=True)
-    address = fields.String(required=True, validate=validate.Length(1, 500))
-    region = fields.String(validate=validate.Length(1, 100))
+    address = Text(required=True, validate=validate.Length(1, 500))
+    region = Text(validate=validate.Length(1, 100))
     location = fields.Nested(LocationSchema, required=True)
     geofence = GeoJson(metadata={"description": "a GeoJSON Polygon, lon/lat order"})
     radius_m = fields.Float(validate=validate.Range(1, 100_000), allow_nan=False)
@@ -40,33 +40,33 @@ class SiteInputSchema(Schema):
 class SiteOutputSchema(Schema):
     id = UuidStr(required=True)
     customer_id = UuidStr(required=True)
-    address = fields.String(required=True)
-    region = fields.String(allow_none=True)
+    address = Text(required=True)
+    region = Text(allow_none=True)
     location = fields.Nested(LocationSchema, required=True)
     geofence = fields.Dict(allow_none=True)
     radius_m = fields.Float(required=True)
 
 
 class CatalogInputSchema(Schema):
-    code = fields.String(required=True, validate=validate.Regexp(
+    code = Text(required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9_.-]{1,64}$", error="1-64 letters, digits or _ . -"))
-    kind = fields.String(required=True, validate=validate.OneOf(CHARGE_KINDS))
-    description = fields.String(required=True, validate=validate.Length(1, 500))
-    unit = fields.String(required=True, validate=validate.Length(1, 32))
+    kind = Text(required=True, validate=validate.OneOf(CHARGE_KINDS))
+    description = Text(required=True, validate=validate.Length(1, 500))
+    unit = Text(required=True, validate=validate.Length(1, 32))
     unit_price = DecimalValue(required=True, places=4, low=Decimal(0), high=MAX_PRICE)
     tax_rate = DecimalValue(required=True, places=4, low=Decimal(0), high=Decimal(1))
-    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+    currency = Text(validate=validate.Regexp(r"^[A-Z]{3}$"))
 
 
 class CatalogOutputSchema(Schema):
     id = UuidStr(required=True)
-    code = fields.String(required=True)
-    kind = fields.String(required=True)
-    description = fields.String(required=True)
-    unit = fields.String(required=True)
-    unit_price = fields.String(required=True)
-    tax_rate = fields.String(required=True)
-    currency = fields.String(required=True)
+    code = Text(required=True)
+    kind = Text(required=True)
+    description = Text(required=True)
+    unit = Text(required=True)
+    unit_price = Text(required=True)
+    tax_rate = Text(required=True)
+    currency = Text(required=True)
     active = fields.Boolean(required=True)
     version = fields.Integer(required=True)
 
@@ -74,12 +74,12 @@ class CatalogOutputSchema(Schema):
 class WorkOrderInputSchema(Schema):
     customer_id = UuidStr(required=True)
     site_id = UuidStr(required=True)
-    title = fields.String(required=True, validate=validate.Length(1, 200))
-    description = fields.String(validate=validate.Length(max=10_000))
-    priority = fields.String(validate=validate.OneOf(PRIORITIES))
+    title = Text(required=True, validate=validate.Length(1, 200))
+    description = Text(validate=validate.Length(max=10_000))
+    priority = Text(validate=validate.OneOf(PRIORITIES))
     due_at = AwareDateTime()
     assigned_engineer_id = UuidStr()
-    currency = fields.String(validate=validate.Regexp(r"^[A-Z]{3}$"))
+    currency = Text(validate=validate.Regexp(r"^[A-Z]{3}$"))
 
 
 class AssignInputSchema(Schema):
@@ -87,18 +87,19 @@ class AssignInputSchema(Schema):
 
 
 class CancelInputSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(1, 1000))
+    reason = Text(required=True, validate=validate.Length(1, 1000))
 
 
 class VerifyInputSchema(Schema):
-    decision = fields.String(required=True, validate=validate.OneOf(["approve", "rework"]))
-    comment = fields.String(validate=validate.Length(max=2000))
+    decision = Text(required=True, validate=validate.OneOf(["approve", "rework"]))
+    comment = Text(validate=validate.Length(max=2000))
 
 
 class WorkOrderListQuerySchema(Schema):
-    status = fields.String(validate=validate.OneOf(
+    status = Text(validate=validate.OneOf(
         ["open", "assigned", "accepted", "in_progress", "completed", "verified",
          "cancelled"]))
     engineer_id = UuidStr()
+    # A plain string: the decoder answers any garbage with invalid_cursor.
     cursor = fields.String(validate=validate.Length(1, 200))
     limit = fields.Integer(validate=validate.Range(1, 200))

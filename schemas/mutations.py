@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from schemas.common import DecimalValue, LocationSchema, Sha256, UuidStr
+from schemas.common import DecimalValue, LocationSchema, Sha256, Text, UuidStr
 
 MAX_QUANTITY = Decimal("1000000")
 MAX_PRICE = Decimal("100000000")
@@ -27,16 +27,16 @@ class StartArgs(OrderArgs):
 
 
 class NoteArgs(OrderArgs):
-    text = fields.String(required=True, validate=validate.Length(1, 4000))
+    text = Text(required=True, validate=validate.Length(1, 4000))
 
 
 class ChargeAddArgs(OrderArgs):
     charge_id = UuidStr(required=True)
     quantity = DecimalValue(required=True, places=3, low=Decimal("0.001"), high=MAX_QUANTITY)
-    catalog_code = fields.String(validate=validate.Length(1, 64))
-    kind = fields.String(validate=validate.OneOf(["other"]))
-    description = fields.String(validate=validate.Length(1, 500))
-    unit = fields.String(validate=validate.Length(1, 32))
+    catalog_code = Text(validate=validate.Length(1, 64))
+    kind = Text(validate=validate.OneOf(["other"]))
+    description = Text(validate=validate.Length(1, 500))
+    unit = Text(validate=validate.Length(1, 32))
     unit_price = DecimalValue(places=4, low=Decimal(0), high=MAX_PRICE)
     tax_rate = DecimalValue(places=4, low=Decimal(0), high=Decimal(1))
 
@@ -64,13 +64,13 @@ class ChargeRemoveArgs(OrderArgs):
 class PhotoAttachArgs(OrderArgs):
     photo_id = UuidStr(required=True)
     sha256 = Sha256(required=True)
-    kind = fields.String(required=True, validate=validate.OneOf(PHOTO_KINDS))
-    caption = fields.String(validate=validate.Length(max=500))
+    kind = Text(required=True, validate=validate.OneOf(PHOTO_KINDS))
+    caption = Text(validate=validate.Length(max=500))
 
 
 class SignoffCaptureArgs(OrderArgs):
     signoff_id = UuidStr(required=True)
-    signer_name = fields.String(required=True, validate=validate.Length(1, 200))
+    signer_name = Text(required=True, validate=validate.Length(1, 200))
     signature_sha256 = Sha256(required=True)
     charges_digest = Sha256(required=True)
     total = DecimalValue(required=True, places=4, low=Decimal(0))

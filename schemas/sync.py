@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from schemas.common import UuidStr
+from schemas.common import Text, UuidStr
 
 MAX_BATCH = 500
 
@@ -15,8 +15,8 @@ class MutationEnvelopeSchema(Schema):
 
     seq = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     id = UuidStr(required=True)
-    name = fields.String(required=True, validate=validate.Length(1, 64))
-    args = fields.Raw(required=True)
+    name = Text(required=True, validate=validate.Length(1, 64))
+    args = fields.Raw(required=True, allow_none=True)
     client_time = fields.Raw(allow_none=True)
 
 
@@ -28,10 +28,10 @@ class PushInputSchema(Schema):
 
 class PushResultSchema(Schema):
     seq = fields.Integer(required=True)
-    id = fields.String(required=True)
-    status = fields.String(required=True, validate=validate.OneOf(
+    id = Text(required=True)
+    status = Text(required=True, validate=validate.OneOf(
         ["applied", "duplicate", "rejected", "retry"]))
-    original_status = fields.String()
+    original_status = Text()
     error = fields.Dict()
     version = fields.Integer()
 
@@ -42,18 +42,19 @@ class PushOutputSchema(Schema):
 
 
 class PullQuerySchema(Schema):
+    # A plain string: the decoder answers any garbage with invalid_cursor.
     cursor = fields.String(validate=validate.Length(1, 200))
     limit = fields.Integer(validate=validate.Range(1, 1000))
 
 
 class ChangeSchema(Schema):
-    type = fields.String(required=True, validate=validate.OneOf(["workorder", "catalog_item"]))
-    id = fields.String(required=True)
-    op = fields.String(required=True, validate=validate.OneOf(["upsert", "delete"]))
+    type = Text(required=True, validate=validate.OneOf(["workorder", "catalog_item"]))
+    id = Text(required=True)
+    op = Text(required=True, validate=validate.OneOf(["upsert", "delete"]))
     data = fields.Dict()
 
 
 class PullOutputSchema(Schema):
     changes = fields.List(fields.Nested(ChangeSchema), required=True)
-    cursor = fields.String(required=True)
+    cursor = Text(required=True)
     has_more = fields.Boolean(required=True)

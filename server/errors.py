@@ -46,7 +46,10 @@ def register(app: Flask) -> None:
         code = HTTP_CODES.get(exc.code or 500, "http_error")
         message = {404: "no such resource", 405: "method not allowed",
                    413: "the request body is too large"}.get(exc.code, exc.description)
-        return error_response(exc.code or 500, code, message)
+        body, status = error_response(exc.code or 500, code, message)
+        if getattr(exc, "valid_methods", None):
+            body.headers["Allow"] = ", ".join(exc.valid_methods)
+        return body, status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -28,7 +28,7 @@ def decode_cursor(cursor: str) -> int:
         if not text.startswith(CURSOR_PREFIX):
             raise ValueError(text)
         seq = int(text[len(CURSOR_PREFIX):])
-        if seq < 0:
+        if not 0 <= seq < 2**63:
             raise ValueError(text)
         return seq
     except (ValueError, binascii.Error, UnicodeDecodeError) as exc:

@@ -11,7 +11,7 @@ from marshmallow import Schema, ValidationError
 
 from schemas.common import first_errors
 from server.clock import utcnow
-from server.extensions import db
+from server.extensions import db, limiter
 from server.services.users import resolve_token
 from sync.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType, ValidationFailed
 
@@ -46,6 +46,8 @@ def json_body() -> object:
                           parse_constant=_reject_constant)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}", code="malformed_json") from exc
+    except RecursionError as exc:
+        raise BadRequest("the body nests too deeply", code="malformed_json") from exc
 
 
 def load(schema: Schema, data) -> dict:
@@ -61,9 +63,10 @@ def load(schema: Schema, data) -> dict:
 def endpoint(bp: Blueprint, rule: str, *, methods: list[str], roles: tuple[str, ...] | None,
              summary: str, body: type[Schema] | None = None, query: type[Schema] | None = None,
              response: type[Schema] | None = None, status: int = 200,
-             snapshot: bool = False):
+             snapshot: bool = False, rate_limit=None):
     """Register a JSON view; `roles=None` makes it public; `snapshot` reads one consistent
-    snapshot (REPEATABLE READ on PostgreSQL; SQLite read transactions always are)."""
+    snapshot (REPEATABLE READ on PostgreSQL; SQLite read transactions always are);
+    `rate_limit` is a callable giving a Flask-Limiter limit string."""
 
     def decorate(fn):
         @wraps(fn)
@@ -85,6 +88,8 @@ def endpoint(bp: Blueprint, rule: str, *, methods: list[str], roles: tuple[str, 
                 return jsonify(result[0]), result[1]
             return jsonify(result), status
 
+        if rate_limit is not None:
+            view = limiter.limit(rate_limit)(view)
         view.openapi = {"summary": summary, "roles": roles, "body": body, "query": query,
                         "response": response, "status": status}
         bp.add_url_rule(rule, endpoint=fn.__name__, view_func=view, methods=methods)

@@ -190,7 +190,10 @@ def _decode_list_cursor(cursor: str) -> int:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
         if not text.startswith(LIST_CURSOR):
             raise ValueError(text)
-        return int(text[len(LIST_CURSOR):])
+        serial = int(text[len(LIST_CURSOR):])
+        if not 0 <= serial < 2**63:
+            raise ValueError(text)
+        return serial
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("the cursor is not one this server gave out",
                          code="invalid_cursor") from exc
