@@ -45,6 +45,8 @@ def next_value(session, name: str, by: int = 1) -> int:
 
 
 def _stamp(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint "commits" too; stamp once, at the outermost COMMIT
     session.flush()
     touched = session.info.pop(TOUCHED, None)
     if not touched:
@@ -69,11 +71,15 @@ def _stamp(session) -> None:
 
 def _plan(session, objects) -> list[tuple[tuple[str, str, str], bool, bool]]:
     """(key, visible, row exists) for every feed entry that must get a new number."""
-    ids = [obj.id for obj in objects]
-    rows = session.execute(select(FeedEntry.entity_type, FeedEntry.entity_id,
-                                  FeedEntry.audience, FeedEntry.visible)
-                           .where(FeedEntry.entity_id.in_(ids)))
-    existing = {(kind, eid, aud): vis for kind, eid, aud, vis in rows}
+    existing = {}
+    for kind, model in (("workorder", WorkOrderRow), ("catalog_item", CatalogItem)):
+        ids = [obj.id for obj in objects if isinstance(obj, model)]
+        if ids:  # (entity_type, entity_id) is the primary key's prefix: an index lookup
+            rows = session.execute(select(FeedEntry.entity_id, FeedEntry.audience,
+                                          FeedEntry.visible)
+                                   .where(FeedEntry.entity_type == kind,
+                                          FeedEntry.entity_id.in_(ids)))
+            existing.update({(kind, eid, aud): vis for eid, aud, vis in rows})
     plan = []
     for obj in objects:
         if isinstance(obj, CatalogItem):

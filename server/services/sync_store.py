@@ -74,7 +74,8 @@ class SqlPushStorage(PushStorage):
             yield
 
     def load_order(self, order_id: str, actor: Actor) -> WorkOrder | None:
-        row = orders_repo.load_row(order_id, lock=True)
+        # Locked by this transaction already when an earlier mutation of the batch loaded it.
+        row = self.rows.get(order_id) or orders_repo.load_row(order_id, lock=True)
         if row is None:
             return None
         if row.assigned_engineer_id != actor.id and not _ever_held(order_id, actor.id):
