@@ -48,3 +48,4 @@ class UserOutputSchema(Schema):
     region = Text(allow_none=True)
     language = Text()
     messaging = fields.Nested(MessagingSchema, allow_none=True)
+    rating = fields.Dict(metadata={"description": "engineers: average, count, satisfied_share"})

@@ -12,7 +12,7 @@ from flask import Flask, request
 
 from server import config as config_module
 from server.database import configure_engine, writes_expected
-from server.extensions import db, migrate
+from server.extensions import babel, db, limiter, migrate
 
 
 def _json_default(value):
@@ -39,6 +39,13 @@ def _secret_key(app: Flask) -> str:
     return key
 
 
+def _locale() -> str:
+    """The page's language, set by the view (the customer's), English otherwise."""
+    from flask import g
+
+    return g.get("locale", "en")
+
+
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the app from the environment (and `overrides`, for tests and tools)."""
     app = Flask(__name__)
@@ -58,14 +65,21 @@ def create_app(overrides: dict | None = None) -> Flask:
                      render_as_batch=True)
     with app.app_context():
         configure_engine(db.engine)
+    limiter.init_app(app)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES",
+                          str(config_module.ROOT / "server" / "translations"))
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    babel.init_app(app, locale_selector=_locale)
 
     from server import cli, errors
     from server.api import register as register_api
+    from server.pages import register as register_pages
     from server.services import feed
 
     feed.install()
     errors.register(app)
     register_api(app)
+    register_pages(app)
     cli.register(app)
 
     @app.before_request

@@ -11,6 +11,7 @@ from schemas.common import iso
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
 from server.services import users
+from server.services.customers_public import rating_summary
 
 bp = Blueprint("auth", __name__)
 
@@ -46,3 +47,13 @@ def create_user(body):
           summary="The calling user")
 def me():
     return users.user_document(g.user)
+
+
+@endpoint(bp, "/users/<user_id>", methods=["GET"], roles=ALL_ROLES, response=UserOutputSchema,
+          summary="A user's profile; engineers' include their customer rating")
+def get_user(user_id):
+    user = users.visible_user(user_id, g.user)
+    document = users.user_document(user)
+    if user.role == "engineer":
+        document["rating"] = rating_summary(user.id)
+    return document

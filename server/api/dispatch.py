@@ -17,10 +17,11 @@ from schemas.dispatch import (
     WorkOrderInputSchema,
     WorkOrderListQuerySchema,
 )
+from schemas.public import CustomerLinkSchema
 from schemas.workorder import WorkOrderOutputSchema, WorkOrderPageSchema
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
-from server.services import dispatch, orders_repo, timeline
+from server.services import customers_public, dispatch, orders_repo, timeline
 from server.services.orders_repo import customer_document, site_document
 from sync.document import to_document
 
@@ -98,3 +99,11 @@ def get_work_order(order_id):
 def list_work_orders(query):
     rows, cursor = dispatch.list_orders(query, g.user)
     return {"items": [_document(row) for row in rows], "next_cursor": cursor}
+
+
+@endpoint(bp, "/workorders/<order_id>/customer-link", methods=["POST"], roles=OFFICE,
+          response=CustomerLinkSchema,
+          summary="Revoke the customer's link and issue a new one")
+def rotate_customer_link(order_id):
+    token = customers_public.rotate_link(order_id, g.user, utcnow())
+    return {"customer_url": f"{current_app.config['PUBLIC_URL']}/c/{token}"}

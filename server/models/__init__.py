@@ -2,6 +2,7 @@
 
 from server.models.catalog import CatalogItem
 from server.models.customers import Customer, Site
+from server.models.ratings import Rating
 from server.models.sync_log import Counter, FeedEntry, SyncClient, SyncMutation
 from server.models.users import ApiToken, User
 from server.models.workorders import (
@@ -15,6 +16,6 @@ from server.models.workorders import (
 
 __all__ = [
     "ApiToken", "CatalogItem", "ChargeLineRow", "Counter", "Customer", "FeedEntry",
-    "NoteRow", "PhotoRow", "SignoffRow", "Site", "SyncClient", "SyncMutation",
+    "NoteRow", "PhotoRow", "Rating", "SignoffRow", "Site", "SyncClient", "SyncMutation",
     "TimelineEvent", "User", "WorkOrderRow",
 ]

@@ -10,9 +10,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from schemas.common import is_uuid
 from server.extensions import db
 from server.models import ApiToken, User
-from sync.errors import Conflict, Forbidden, Unauthorized
+from sync.errors import Conflict, Forbidden, NotFound, Unauthorized
 
 ROLES = ("engineer", "supervisor", "dispatcher")
 # Compared against when the username is unknown, so a wrong username costs as long as a wrong
@@ -81,6 +82,14 @@ def revoke_all_tokens(username: str, now: datetime) -> int:
     result = db.session.execute(update(ApiToken).where(
         ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now))
     return result.rowcount
+
+
+def visible_user(user_id: str, viewer: User) -> User:
+    """A user the viewer may see: the office sees everyone, an engineer only themselves."""
+    user = db.session.get(User, user_id) if is_uuid(user_id) else None
+    if user is None or (viewer.role == "engineer" and user.id != viewer.id):
+        raise NotFound("no such user", code="not_found")
+    return user
 
 
 def user_document(user: User) -> dict:

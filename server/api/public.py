@@ -1,0 +1,39 @@
+"""The customer's JSON endpoints, reached through the private link's token."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app
+
+from schemas.common import iso
+from schemas.public import PublicOrderSchema, RatingInputSchema, RatingOutputSchema
+from server.api.endpoint import endpoint
+from server.clock import utcnow
+from server.services import customers_public
+
+bp = Blueprint("public", __name__)
+
+
+def public_limit() -> str:
+    return current_app.config["PUBLIC_RATE_LIMIT"]
+
+
+def rating_limit() -> str:
+    return current_app.config["RATING_RATE_LIMIT"]
+
+
+@endpoint(bp, "/public/orders/<token>", methods=["GET"], roles=None,
+          response=PublicOrderSchema, rate_limit=public_limit,
+          summary="The customer's view: itemized charges, totals, digest, sign-off, photos")
+def public_order(token):
+    row = customers_public.order_for_token(token)
+    return customers_public.public_view(row, token)
+
+
+@endpoint(bp, "/public/orders/<token>/rating", methods=["POST"], roles=None,
+          body=RatingInputSchema, response=RatingOutputSchema, status=201,
+          rate_limit=rating_limit, summary="Rate the engineer, once, after completion")
+def rate(token, body):
+    row = customers_public.order_for_token(token)
+    rating = customers_public.rate(row, body, utcnow())
+    return {"stars": rating.stars, "tags": rating.tags, "comment": rating.comment,
+            "created_at": iso(rating.created_at)}

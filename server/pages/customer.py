@@ -1,0 +1,95 @@
+"""The customer's private page `/c/<token>`: the itemized breakdown, sign-off, photos, rating."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, g, redirect, render_template, request, send_file, url_for
+from flask_babel import format_currency, format_datetime, format_decimal, format_percent
+from marshmallow import ValidationError
+
+from media.store import MediaStore
+from schemas.public import COMPLAINT_TAGS, PRAISE_TAGS, RatingInputSchema
+from server.clock import utcnow
+from server.extensions import db, limiter
+from server.services import customers_public, photos
+from sync.errors import DomainError
+
+bp = Blueprint("customer", __name__, url_prefix="/c", template_folder="templates")
+LOCALES = {"zh-CN": "zh_Hans_CN", "en": "en"}
+
+
+def _public_limit() -> str:
+    return current_app.config["PUBLIC_RATE_LIMIT"]
+
+
+def _rating_limit() -> str:
+    return current_app.config["RATING_RATE_LIMIT"]
+
+
+def _render(view: dict, token: str, *, errors: dict | None = None, status: int = 200):
+    g.locale = LOCALES.get(view["language"], "en")
+    currency = view["currency"]
+    response = current_app.make_response((render_template(
+        "customer/order.html", view=view, token=token, errors=errors or {},
+        praise_tags=PRAISE_TAGS, complaint_tags=COMPLAINT_TAGS,
+        rated=request.args.get("rated") == "1",
+        money=lambda value: format_currency(value, currency),
+        number=format_decimal, percent=lambda v: format_percent(v, "#,##0%"),
+        when=lambda text: format_datetime(_parse(text), "medium") if text else "",
+    ), status))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'")
+    return response
+
+
+def _parse(text: str):
+    from datetime import datetime
+
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+@bp.get("/<token>")
+@limiter.limit(_public_limit)
+def order_page(token):
+    row = customers_public.order_for_token(token)
+    return _render(customers_public.public_view(row, token), token)
+
+
+@bp.post("/<token>/rating")
+@limiter.limit(_rating_limit)
+def rate(token):
+    row = customers_public.order_for_token(token)
+    form = {"stars": request.form.get("stars", type=int),
+            "tags": request.form.getlist("tags")[:5]}
+    if request.form.get("comment", "").strip():
+        form["comment"] = request.form["comment"].strip()
+    try:
+        data = RatingInputSchema().load({k: v for k, v in form.items() if v is not None})
+        customers_public.rate(row, data, utcnow())
+        db.session.commit()
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render(customers_public.public_view(row, token), token,
+                       errors=exc.messages, status=422)
+    except DomainError:
+        db.session.rollback()
+        return redirect(url_for("customer.order_page", token=token), code=303)
+    return redirect(url_for("customer.order_page", token=token, rated=1), code=303)
+
+
+@bp.get("/<token>/photos/<photo_id>.jpg")
+@limiter.limit(_public_limit)
+def photo(token, photo_id):
+    """A re-encoded copy with no EXIF at all; the original stays evidence."""
+    row = customers_public.order_for_token(token)
+    found = customers_public.customer_photo(row, photo_id)
+    path = photos.derived(MediaStore(Path(current_app.config["MEDIA_DIR"])), found.sha256,
+                          "customer")
+    response = send_file(path, mimetype="image/jpeg")
+    response.headers["Cache-Control"] = "private, max-age=86400"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

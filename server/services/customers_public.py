@@ -1,0 +1,127 @@
+"""What a customer sees and does through the private link: the breakdown, photos, a rating."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+from functools import partial
+
+from sqlalchemy import case, func, select
+from sqlalchemy.exc import IntegrityError
+
+from schemas.common import iso as _iso
+from server.extensions import db
+from server.models import Rating, User, WorkOrderRow
+from server.services import orders_repo, timeline
+from server.services.dispatch import new_customer_token
+from sync import status as st
+from sync.digest import charges_digest
+from sync.document import signoff_document
+from sync.errors import Conflict, NotFound
+from sync.money import money_str, plain, totals
+
+RATABLE = (st.COMPLETED, st.VERIFIED)
+
+
+def order_for_token(token: str) -> WorkOrderRow:
+    """The order behind a customer token; 404 alike for unknown, revoked and malformed."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    row = db.session.scalar(select(WorkOrderRow).where(
+        WorkOrderRow.customer_token_hash == digest))
+    if row is None or not hmac.compare_digest(row.customer_token_hash, digest):
+        raise NotFound("this link is not valid", code="not_found")
+    return row
+
+
+def rotate_link(order_id: str, actor: User, now: datetime) -> str:
+    """Revoke the order's customer link and return a new token."""
+    row = orders_repo.load_row(order_id, lock=True)
+    if row is None:
+        raise NotFound("no such work order", code="not_found")
+    token, row.customer_token_hash = new_customer_token()
+    timeline.record(row.id, actor_id=actor.id, actor=actor.name, role=actor.role,
+                    action="customer_link_rotated", details={}, now=now)
+    return token
+
+
+def rating_summary(engineer_id: str) -> dict:
+    """Average stars, count, and the share of 4-5 star ratings (the satisfaction rate)."""
+    count, average, satisfied = db.session.execute(
+        select(func.count(Rating.id), func.avg(Rating.stars),
+               func.sum(case((Rating.stars >= 4, 1), else_=0)))
+        .where(Rating.engineer_id == engineer_id)).one()
+    if not count:
+        return {"average": None, "count": 0, "satisfied_share": None}
+    return {"average": round(float(average), 2), "count": count,
+            "satisfied_share": round(float(satisfied) / count, 4)}
+
+
+def public_view(row: WorkOrderRow, token: str) -> dict:
+    """The customer's view of the order (JSON and page alike)."""
+    order = orders_repo.to_aggregate(row)
+    sums = totals(order.charges, order.currency)
+    engineer = db.session.get(User, row.assigned_engineer_id) if row.assigned_engineer_id \
+        else None
+    rating = db.session.scalar(select(Rating).where(Rating.work_order_id == row.id))
+    money = partial(money_str, currency=order.currency)
+    return {
+        "number": order.number, "title": order.title, "status": order.status,
+        "currency": order.currency, "language": row.customer.language,
+        "customer": {"name": row.customer.name}, "site": {"address": row.site.address},
+        "completed_at": _iso(order.completed_at), "verified_at": _iso(order.verified_at),
+        "engineer": None if engineer is None else {
+            "name": engineer.name, "rating": rating_summary(engineer.id)},
+        "charges": [{"id": line.id, "kind": line.kind, "catalog_code": line.catalog_code,
+                     "ad_hoc": line.ad_hoc, "description": line.description,
+                     "quantity": plain(line.quantity), "unit": line.unit,
+                     "unit_price": plain(line.unit_price), "tax_rate": plain(line.tax_rate),
+                     "tax": money(line.tax), "amount": money(line.amount)}
+                    for line in order.charges],
+        "totals": {"subtotal": money(sums.subtotal), "tax": money(sums.tax),
+                   "total": money(sums.total)},
+        "charges_digest": charges_digest(order.currency, order.charges),
+        "signoff": _public_signoff(signoff_document(order.signoff, order.currency)),
+        "photos": [{"id": p.id, "kind": p.kind, "caption": p.caption,
+                    "url": f"/c/{token}/photos/{p.id}.jpg"}
+                   for p in order.photos if p.kind == "after"],
+        "rating": None if rating is None else {
+            "stars": rating.stars, "tags": rating.tags, "comment": rating.comment,
+            "created_at": _iso(rating.created_at)},
+        "can_rate": rating is None and order.status in RATABLE,
+    }
+
+
+def _public_signoff(document: dict | None) -> dict | None:
+    if document is None:
+        return None
+    document.pop("signature_sha256", None)
+    return document
+
+
+def customer_photo(row: WorkOrderRow, photo_id: str):
+    """The order's completion photo with this id (404 for any other)."""
+    photo = next((p for p in row.photos if p.id == photo_id and p.kind == "after"), None)
+    if photo is None:
+        raise NotFound("no such photo", code="not_found")
+    return photo
+
+
+def rate(row: WorkOrderRow, data: dict, now: datetime) -> Rating:
+    """Record the customer's rating: after completion only, once."""
+    if row.status not in RATABLE:
+        raise Conflict("the job can be rated once it is completed", code="not_completed",
+                       status=row.status)
+    rating = Rating(work_order_id=row.id, engineer_id=row.assigned_engineer_id,
+                    stars=data["stars"], tags=data.get("tags", []),
+                    comment=data.get("comment"), language=row.customer.language,
+                    created_at=now)
+    try:
+        with db.session.begin_nested():
+            db.session.add(rating)
+    except IntegrityError as exc:
+        raise Conflict("this job has already been rated", code="already_rated") from exc
+    timeline.record(row.id, actor_id=None, actor=row.customer.name, role="customer",
+                    action="rated", details={"stars": rating.stars, "tags": rating.tags,
+                                             "comment": rating.comment}, now=now)
+    return rating
