@@ -38,8 +38,15 @@ class RetryLater(DomainError):
 class MutationContext:
     """What the rules need from their surroundings; the server and the device subclass it."""
 
-    def __init__(self, actor: Actor, now: datetime):
-        self.actor, self.now = actor, now
+    def __init__(self, actor: Actor, now: datetime, claimed_time: datetime | None = None):
+        self.actor, self.now, self.claimed_time = actor, now, claimed_time
+
+    def event_time(self, order: WorkOrder) -> datetime:
+        """When the engineer did it: the device's claimed time, for work done offline hours
+        before a sync, but never in the future nor before the order was assigned."""
+        when = min(self.claimed_time or self.now, self.now)
+        floor = order.assigned_at or order.created_at
+        return max(when, floor) if floor is not None else when
 
     def catalog_entry(self, code: str) -> CatalogEntry | None:
         raise NotImplementedError
@@ -97,7 +104,7 @@ def _move(order: WorkOrder, action: str, ctx: MutationContext, stamp: str) -> Ou
     if st.is_no_op(action, order.status):
         return Outcome("already_" + action, {"status": order.status}, changed=False)
     order.status = st.next_status(action, order.status)
-    setattr(order, stamp, ctx.now)
+    setattr(order, stamp, ctx.event_time(order))
     return Outcome("workorder." + action, {"status": order.status})
 
 
@@ -114,7 +121,7 @@ def _start(order, args, mutation_id, ctx):
 
 
 def _note(order, args, mutation_id, ctx):
-    note = Note(id=mutation_id, at=ctx.now, author_id=ctx.actor.id, author=ctx.actor.name,
+    note = Note(id=mutation_id, at=ctx.event_time(order), author_id=ctx.actor.id, author=ctx.actor.name,
                 text=args["text"])
     order.notes.append(note)
     return Outcome("workorder.note", {"text": note.text})
@@ -151,7 +158,7 @@ def _complete(order, args, mutation_id, ctx):
         raise Conflict("cannot complete yet: " + "; ".join(MISSING_TEXT[m] for m in missing),
                        code="completion_incomplete", missing=missing, status=order.status)
     order.status = st.next_status("complete", order.status)
-    order.completed_at = ctx.now
+    order.completed_at = ctx.event_time(order)
     return Outcome("workorder.complete", {"status": order.status})
 
 
@@ -258,7 +265,7 @@ def _signoff_capture(order, args, mutation_id, ctx):
                          sha256=args["signature_sha256"])
     _invalidate_signoffs(order)
     signoff = Signoff(id=args["signoff_id"], signer_name=args["signer_name"],
-                      signed_at=ctx.now, charges_digest=current, total=total,
+                      signed_at=ctx.event_time(order), charges_digest=current, total=total,
                       signature_sha256=args["signature_sha256"])
     order.signoffs.append(signoff)
     return Outcome("signoff.capture", {"signoff_id": signoff.id,

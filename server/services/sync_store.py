@@ -23,7 +23,7 @@ from sync.model import CatalogEntry, Photo, WorkOrder
 from sync.mutations import Actor, MutationContext
 from sync.pull import FeedEntry as Entry
 from sync.pull import PullStorage
-from sync.push import Envelope, PushStorage, Recorded, push
+from sync.push import Envelope, PushStorage, Recorded, parse_client_time, push
 
 
 class SqlPushStorage(PushStorage):
@@ -113,8 +113,8 @@ class ServerMutationContext(MutationContext):
     """The server's view: the live catalog, the media store, photo verification."""
 
     def __init__(self, actor: Actor, now: datetime, catalog_cache: dict, store: MediaStore,
-                 timezone: str, photo_slack: timedelta):
-        super().__init__(actor, now)
+                 timezone: str, photo_slack: timedelta, claimed_time: datetime | None = None):
+        super().__init__(actor, now, claimed_time)
         self._catalog = catalog_cache
         self.store, self.timezone, self.photo_slack = store, timezone, photo_slack
 
@@ -162,5 +162,6 @@ def push_from_device(user: User, device_id: str | None, body: dict, *, now: date
     catalog_cache: dict = {}
     envelopes = [Envelope(**mutation) for mutation in body["mutations"]]
     return push(storage, actor, body["client_id"], envelopes,
-                lambda envelope: ServerMutationContext(actor, now, catalog_cache, store,
-                                                       timezone, photo_slack))
+                lambda envelope: ServerMutationContext(
+                    actor, now, catalog_cache, store, timezone, photo_slack,
+                    claimed_time=parse_client_time(envelope.client_time)))

@@ -202,3 +202,21 @@ def test_the_timeline_records_who_did_what_from_which_device(api, world, order):
     assert event["device_id"] == "tablet-7"
     assert event["at"] == "2026-11-23T02:00:00Z"
     assert event["client_time"] == "2026-11-23T10:00:00+08:00"
+
+
+def test_work_done_offline_keeps_the_devices_time_within_what_the_server_knows(
+        api, world, order, clock):
+    clock.advance(hours=6)  # the device syncs six hours after the work
+    device = api.device()
+    accept = device.mutation("workorder.accept", work_order_id=order["id"])
+    accept["client_time"] = "2026-11-23T11:00:00+08:00"  # 03:00Z, an hour after assignment
+    start = device.mutation("workorder.start", work_order_id=order["id"])
+    start["client_time"] = "2026-11-23T01:00:00Z"  # claims a time before the assignment
+    note = device.mutation("workorder.note", work_order_id=order["id"], text="x")
+    note["client_time"] = "2026-11-24T12:00:00Z"  # claims the future
+    device.push(accept, start, note)
+    stored = api.order(order["id"])
+    assert stored["accepted_at"] == "2026-11-23T03:00:00Z"
+    assert stored["started_at"] == "2026-11-23T02:00:00Z"  # clamped to the assignment
+    assert stored["notes"][0]["at"] == "2026-11-23T08:00:00Z"  # clamped to the server's now
+    assert stored["timeline"][-1]["at"] == "2026-11-23T08:00:00Z"

@@ -1,0 +1,1 @@
+"""The offline field client: a local replica and outbox, synced with one command."""

@@ -1,0 +1,123 @@
+"""One sync: upload pending files, push the outbox in seq order, pull until up to date.
+
+Safe to interrupt anywhere: uploads are content-addressed (HEAD first), pushes are answered
+exactly once per seq, and each pulled page is stored with its cursor in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from field_client.store import LocalStore
+from field_client.transport import ServerRefused, Transport
+
+BATCH = 100
+PAGE = 500
+
+
+@dataclass
+class SyncReport:
+    uploaded: int = 0
+    upload_bytes: int = 0
+    applied: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    waiting: list[dict] = field(default_factory=list)
+    pulled: int = 0
+    deleted: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return not self.waiting
+
+    def as_dict(self) -> dict:
+        return {"uploaded": self.uploaded, "upload_bytes": self.upload_bytes,
+                "applied": self.applied, "rejected": self.rejected, "waiting": self.waiting,
+                "pulled": self.pulled, "deleted": self.deleted, "complete": self.complete}
+
+
+class Progress:
+    """Callbacks for a progress display; the default shows nothing."""
+
+    def start(self, task: str, total: int | None) -> None: ...
+    def advance(self, task: str, amount: int) -> None: ...
+    def stop(self, task: str) -> None: ...
+
+
+def sync(store: LocalStore, transport: Transport, progress: Progress | None = None) -> SyncReport:
+    """Upload, push, pull; Unreachable or ServerRefused propagate with the outbox intact."""
+    progress = progress or Progress()
+    report = SyncReport()
+    upload_pending(store, transport, report, progress)
+    push_outbox(store, transport, report)
+    pull_changes(store, transport, report, progress)
+    return report
+
+
+def upload_pending(store: LocalStore, transport: Transport, report: SyncReport,
+                   progress: Progress) -> None:
+    pending = store.pending_uploads()
+    if not pending:
+        return
+    progress.start("upload", sum(item.size for item in pending))
+    for item in pending:
+        if not transport.media_exists(item.sha256):
+            transport.upload(item.sha256, item.path, item.content_type,
+                             lambda n: progress.advance("upload", n))
+            report.uploaded += 1
+            report.upload_bytes += item.size
+        else:
+            progress.advance("upload", item.size)
+        store.mark_uploaded(item.sha256)
+    progress.stop("upload")
+
+
+def push_outbox(store: LocalStore, transport: Transport, report: SyncReport) -> None:
+    client_id = store.client_id()
+    while batch := store.outbox(state="pending", limit=BATCH):
+        answer = transport.push(client_id, [queued.envelope() for queued in batch])
+        settled, stop = [], False
+        for result in answer["results"]:
+            state = result.get("original_status", result["status"])
+            if state == "retry":
+                report.waiting.append(result)
+                stop = True
+            elif state in ("applied", "rejected"):
+                settled.append((result["seq"], state, result.get("error"),
+                                result.get("version")))
+                if state == "rejected":
+                    report.rejected.append(result)
+                else:
+                    report.applied += 1
+        store.settle(settled)
+        if stop or not settled:
+            return
+
+
+def pull_changes(store: LocalStore, transport: Transport, report: SyncReport,
+                 progress: Progress) -> None:
+    cursor = store.get("cursor")
+    progress.start("pull", None)
+    while True:
+        page = transport.pull(cursor, PAGE)
+        store.apply_page(page["changes"], page["cursor"])
+        report.pulled += sum(1 for c in page["changes"] if c["op"] == "upsert")
+        report.deleted += sum(1 for c in page["changes"] if c["op"] == "delete")
+        progress.advance("pull", len(page["changes"]))
+        cursor = page["cursor"]
+        if not page["has_more"]:
+            break
+    progress.stop("pull")
+
+
+def refused_message(exc: ServerRefused) -> str:
+    """A sentence for the engineer about why the server refused the sync."""
+    messages: dict[str, Callable[[], str]] = {
+        "invalid_token": lambda: "your login has expired or was revoked: run `login` again",
+        "missing_token": lambda: "you are not logged in: run `login` first",
+        "seq_gap": lambda: ("the server has lost track of this device's earlier work "
+                            f"(it acknowledges up to {exc.error['details'].get('acked_seq')});"
+                            " ask your dispatcher"),
+        "client_not_yours": lambda: "this device is registered to another engineer",
+    }
+    return messages.get(exc.code, lambda: f"the server refused: {exc.error.get('message')}")()
