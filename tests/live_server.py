@@ -22,9 +22,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(database_url: str, media_dir: Path, *, workers: int = 4, extra_env=None):
+def live_server(database_url: str, media_dir: Path, *, workers: int = 4, extra_env=None,
+                port: int | None = None):
     """Run gunicorn on `database_url`; yields the base URL and stops the server on exit."""
-    port = free_port()
+    port = port or free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "FIELDSYNC_MEDIA_DIR": str(media_dir),
            "FIELDSYNC_SECRET_KEY": "live-test", "FIELDSYNC_PASSWORD_HASH_METHOD":
            "pbkdf2:sha256:1000", "FIELDSYNC_PUBLIC_URL": f"http://127.0.0.1:{port}",
