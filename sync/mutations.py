@@ -121,8 +121,8 @@ def _start(order, args, mutation_id, ctx):
 
 
 def _note(order, args, mutation_id, ctx):
-    note = Note(id=mutation_id, at=ctx.event_time(order), author_id=ctx.actor.id, author=ctx.actor.name,
-                text=args["text"])
+    note = Note(id=mutation_id, at=ctx.event_time(order), author_id=ctx.actor.id,
+                author=ctx.actor.name, text=args["text"])
     order.notes.append(note)
     return Outcome("workorder.note", {"text": note.text})
 
