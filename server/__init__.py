@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,12 +13,15 @@ from flask import Flask, request
 
 from server import config as config_module
 from server.database import configure_engine, writes_expected
-from server.extensions import babel, db, limiter, migrate
+from server.extensions import babel, csrf, db, limiter, migrate
 
 
 def _json_default(value):
     if isinstance(value, Decimal):
-        return format(value, "f")
+        # Bodies are parsed with exact Decimals; a device's payload is kept as it sent it, so
+        # a JSON number goes back as a number (shortest float repr round-trips its digits).
+        number = float(value)
+        return number if math.isfinite(number) else format(value, "f")
     if isinstance(value, datetime):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
@@ -66,6 +70,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     with app.app_context():
         configure_engine(db.engine)
     limiter.init_app(app)
+    app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    app.config["WTF_CSRF_TIME_LIMIT"] = None  # tied to the session, which expires itself
+    csrf.init_app(app)
+    app.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                      SESSION_COOKIE_SECURE=app.config["PUBLIC_URL"].startswith("https://"),
+                      PERMANENT_SESSION_LIFETIME=timedelta(hours=12))
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES",
                           str(config_module.ROOT / "server" / "translations"))
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
@@ -81,6 +91,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_api(app)
     register_pages(app)
     cli.register(app)
+    if app.config["SCHEDULER"] and not app.testing:
+        from server.alerts.scheduler import start_in_web_process
+
+        start_in_web_process(app)  # only where requests are served: not the reloader parent
 
     @app.before_request
     def _mark_read_only():

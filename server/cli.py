@@ -1,4 +1,4 @@
-"""Command-line operations: `flask --app wsgi init-db | user ... | demo`."""
+"""Command-line operations: `flask --app wsgi init-db | user ... | demo | alerts | scheduler`."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from server.alerts.commands import alerts, scheduler_command
 from server.clock import utcnow
 from server.extensions import db
 from server.services import users
@@ -16,6 +17,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(init_db)
     app.cli.add_command(user)
     app.cli.add_command(demo)
+    app.cli.add_command(alerts)
+    app.cli.add_command(scheduler_command)
 
 
 @click.command("init-db")
@@ -74,5 +77,7 @@ def demo(url):
     """Load the demo data (once) and print the logins and URLs."""
     from server.demo import load_demo
 
-    for line in load_demo(url, current_app.config["PASSWORD_HASH_METHOD"]):
+    config = current_app.config
+    for line in load_demo(url, config["PASSWORD_HASH_METHOD"], media_dir=config["MEDIA_DIR"],
+                          timezone=config["TIMEZONE"]):
         click.echo(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -38,4 +39,15 @@ def from_environment(env=os.environ) -> dict:
         "RATING_RATE_LIMIT": env.get("FIELDSYNC_RATING_RATE_LIMIT", "10 per minute"),
         # How far outside [accepted, completed or now] a photo's capture time may be.
         "PHOTO_WINDOW_SLACK_MINUTES": int(env.get("FIELDSYNC_PHOTO_WINDOW_SLACK_MINUTES", 30)),
+        # Overdue alerts: hours per priority as JSON, e.g. {"urgent": {"warning": 1}}.
+        "ALERT_RULES": json.loads(env.get("FIELDSYNC_ALERT_RULES") or "{}"),
+        "ALERT_MAX_ATTEMPTS": int(env.get("FIELDSYNC_ALERT_MAX_ATTEMPTS", 8)),
+        "ALERT_BACKOFF_SECONDS": float(env.get("FIELDSYNC_ALERT_BACKOFF_SECONDS", 30)),
+        "ALERT_BACKOFF_MAX_SECONDS": float(env.get("FIELDSYNC_ALERT_BACKOFF_MAX_SECONDS", 3600)),
+        "ALERT_HTTP_TIMEOUT": float(env.get("FIELDSYNC_ALERT_HTTP_TIMEOUT", 10)),
+        "ALERT_LEASE_SECONDS": int(env.get("FIELDSYNC_ALERT_LEASE_SECONDS", 300)),
+        "ALERT_DELIVER_INTERVAL_SECONDS": int(env.get("FIELDSYNC_ALERT_DELIVER_INTERVAL_SECONDS",
+                                                      15)),
+        # None: derived from SECRET_KEY by server/alerts/adapters/webhook.py.
+        "WEBHOOK_SECRET": env.get("FIELDSYNC_WEBHOOK_SECRET"),
     }

@@ -7,6 +7,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import DeclarativeBase
 
 
@@ -17,5 +18,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
+# Checked explicitly by the console's forms only: the JSON API authenticates with bearer
+# tokens (no ambient cookie to forge with) and the customer's link is its own secret.
+csrf = CSRFProtect()
 # Keyed by client address; behind a reverse proxy, wrap the app in werkzeug's ProxyFix.
 limiter = Limiter(get_remote_address)

@@ -1,0 +1,55 @@
+"""One delivery round: claim due messages, send them outside any transaction, record results."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+
+import httpx
+from sqlalchemy.orm import Session
+
+from server.alerts import messages, outbox
+from server.alerts.adapters import adapter_for
+from server.models import Alert, AlertDelivery, User, WorkOrderRow
+
+MAX_BATCHES = 1000  # a round ends anyway; the next one picks up what is left
+
+
+def deliver(session: Session, clock: Callable[[], datetime], config: dict) -> Counter:
+    """Send every delivery due now; counts of delivered, retrying, failed and deferred."""
+    summary: Counter = Counter()
+    with httpx.Client(timeout=config["ALERT_HTTP_TIMEOUT"]) as client:
+        for _ in range(MAX_BATCHES):
+            claimed = outbox.claim(session, clock(), config)
+            session.commit()
+            summary["deferred"] += claimed.deferred
+            if not claimed.ids and not claimed.deferred:
+                break  # deferred rows moved past now, so every batch makes progress
+            for delivery_id in claimed.ids:
+                outcome = _send(session, client, delivery_id, clock(), config)
+                summary[outbox.record(session, delivery_id, outcome, clock(), config)] += 1
+                session.commit()
+    return summary
+
+
+def _send(session: Session, client: httpx.Client, delivery_id: int, now: datetime,
+          config: dict):
+    delivery = session.get(AlertDelivery, delivery_id)
+    kind, url = delivery.kind, delivery.url
+    message = render(session, delivery, now, config)
+    session.rollback()  # no transaction (nor SQLite lock) is held while the network waits
+    return adapter_for(kind, config).send(client, url, message)
+
+
+def render(session: Session, delivery: AlertDelivery, now: datetime,
+           config: dict) -> messages.Message:
+    """The message of one delivery, in its recipient's language."""
+    alert = session.get(Alert, delivery.alert_id)
+    order = session.get(WorkOrderRow, alert.work_order_id)
+    engineer = (session.get(User, order.assigned_engineer_id)
+                if order.assigned_engineer_id else None)
+    return messages.build(alert=alert, order=order, address=order.site.address,
+                          engineer_name=engineer.name if engineer else None,
+                          recipient=session.get(User, delivery.recipient_id), now=now,
+                          public_url=config["PUBLIC_URL"])

@@ -1,0 +1,43 @@
+"""Fixtures for the alert tests: a real receiver and a team whose messaging points at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from tests.alerts.receiver import Receiver
+from tests.api import PASSWORD
+
+
+@pytest.fixture
+def receiver():
+    with Receiver() as running:
+        yield running
+
+
+@dataclass
+class Team:
+    engineer: str = "li"          # zh-CN, WeCom robot at /wecom/li
+    supervisor: str = "wang"      # en, Slack at /slack/wang
+    hook: str = "ops"             # en supervisor, generic webhook at /hook/ops
+    ids: dict | None = None
+
+
+def add_user(api, username: str, role: str, language: str, kind: str, url: str) -> str:
+    body = {"username": username, "password": PASSWORD, "role": role,
+            "name": username.title(), "language": language,
+            "messaging": {"kind": kind, "url": url}}
+    user = api.post("/api/v1/users", body, as_="dispatcher", expect=201)
+    api.login(username)
+    return user["id"]
+
+
+@pytest.fixture
+def team(api, world, receiver) -> Team:
+    ids = {"li": add_user(api, "li", "engineer", "zh-CN", "wecom", receiver.url("/wecom/li")),
+           "wang": add_user(api, "wang", "supervisor", "en", "slack",
+                            receiver.url("/slack/wang")),
+           "ops": add_user(api, "ops", "supervisor", "en", "webhook", receiver.url("/hook/ops"))}
+    world.ids.update(ids)
+    return Team(ids=ids)

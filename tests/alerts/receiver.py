@@ -1,0 +1,108 @@
+"""A real HTTP receiver on a free local port: records every request, answers as scripted."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+OK = {"errcode": 0, "errmsg": "ok"}
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict
+    body: bytes
+    at: float
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def handle_error(self, request, client_address):
+        pass  # a client that timed out leaves a broken pipe: expected here
+
+
+class Receiver:
+    """Scripted answers per path: 'ok', 'http500', 'slow' (sleeps past the client's timeout),
+    'errcode45009' and 'errcode93000' (WeCom's HTTP 200 with an error code)."""
+
+    def __init__(self, slow_seconds: float = 2.0):
+        self.requests: list[Received] = []
+        self.scripts: dict[str, deque] = {}
+        self.always: dict[str, str] = {}
+        self.slow_seconds = slow_seconds
+        self._lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's naming
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                behaviour = receiver._record(self.path, dict(self.headers), body)
+                receiver._answer(self, behaviour)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = _Server(("127.0.0.1", 0), Handler)
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def script(self, path: str, *behaviours: str) -> None:
+        """Answer the next requests to `path` with these, then 'ok'."""
+        self.scripts.setdefault(path, deque()).extend(behaviours)
+
+    def answer_always(self, path: str, behaviour: str) -> None:
+        self.always[path] = behaviour
+
+    def to(self, path: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.requests if r.path == path]
+
+    def _record(self, path: str, headers: dict, body: bytes) -> str:
+        with self._lock:
+            self.requests.append(Received(path, headers, body, time.monotonic()))
+            queue = self.scripts.get(path)
+            if queue:
+                return queue.popleft()
+            return self.always.get(path, "ok")
+
+    def _answer(self, handler: BaseHTTPRequestHandler, behaviour: str) -> None:
+        status, body = 200, OK
+        if behaviour == "http500":
+            status, body = 500, {"error": "boom"}
+        elif behaviour == "slow":
+            time.sleep(self.slow_seconds)
+        elif behaviour.startswith("errcode"):
+            code = int(behaviour.removeprefix("errcode"))
+            body = {"errcode": code, "errmsg": {45009: "api freq out of limit",
+                                                93000: "invalid webhook url"}.get(code, "x")}
+        data = json.dumps(body).encode()
+        try:
+            handler.send_response(status)
+            handler.send_header("Content-Type", "application/json")
+            handler.send_header("Content-Length", str(len(data)))
+            handler.end_headers()
+            handler.wfile.write(data)
+        except OSError:
+            pass  # the client gave up (timeout)
