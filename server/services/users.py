@@ -41,13 +41,19 @@ def create_user(*, username: str, password: str, role: str, name: str, now: date
     return user
 
 
-def issue_token(*, username: str, password: str, device_id: str | None, now: datetime,
-                ttl: timedelta) -> tuple[str, ApiToken, User]:
-    """A new random bearer token (256 bits) for valid credentials."""
+def check_password(username: str, password: str) -> User:
+    """The active user with these credentials, or Unauthorized (same cost either way)."""
     user = db.session.scalar(select(User).where(User.username == username))
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
     if user is None or not valid or not user.active:
         raise Unauthorized("wrong username or password", code="invalid_credentials")
+    return user
+
+
+def issue_token(*, username: str, password: str, device_id: str | None, now: datetime,
+                ttl: timedelta) -> tuple[str, ApiToken, User]:
+    """A new random bearer token (256 bits) for valid credentials."""
+    user = check_password(username, password)
     token = secrets.token_urlsafe(32)
     row = ApiToken(user_id=user.id, token_hash=token_digest(token), device_id=device_id,
                    created_at=now, expires_at=now + ttl)

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import ARTIFACTS
 from tests.flows import new_job, token_of
 from tests.live_server import live_server
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        message = "Chromium not installed (apt-get install chromium; `make test` does it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield browser
-        browser.close()
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
@@ -44,7 +24,10 @@ def test_a_customer_reads_the_breakdown_on_a_phone_and_rates_the_job(
         for text in ("LAB-1H", "AC-FILTER", "CN¥140.00", "Signed by Huang Min"):
             assert page.get_by_text(text, exact=False).first.is_visible(), text
         assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
-        assert page.locator(".photos img").first.evaluate("img => img.naturalWidth") > 0
+        photo = page.locator(".photos img").first
+        photo.scroll_into_view_if_needed()
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0",
+                               arg=photo.element_handle(), timeout=10_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "customer-page.png"), full_page=True)
         page.locator("label[for=star4]").click()

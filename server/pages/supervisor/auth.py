@@ -1,0 +1,88 @@
+"""Sign-in with a session cookie; every console view needs a supervisor or dispatcher."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+
+from server.clock import utcnow
+from server.extensions import csrf, db, limiter
+from server.models import User
+from server.pages.supervisor import bp
+from server.services.users import check_password
+from sync.errors import Unauthorized
+
+CONSOLE_ROLES = ("supervisor", "dispatcher")
+
+
+@bp.before_request
+def _protect_forms():
+    # Console forms post with the session cookie, so every POST must carry the CSRF token.
+    if request.method == "POST":
+        csrf.protect()
+
+
+def console_user() -> User | None:
+    user_id = session.get("user_id")
+    user = db.session.get(User, user_id) if user_id else None
+    if user is None or not user.active or user.role not in CONSOLE_ROLES:
+        return None
+    return user
+
+
+def console_view(fn):
+    """Only signed-in supervisors and dispatchers; others go to the sign-in page."""
+
+    @wraps(fn)
+    def view(*args, **kwargs):
+        user = console_user()
+        if user is None:
+            if "user_id" in session:
+                session.clear()
+                abort(403)
+            return redirect(url_for("supervisor.login", next=request.path))
+        g.user = user
+        return fn(*args, **kwargs)
+
+    return view
+
+
+def supervisors_only():
+    if g.user.role != "supervisor":
+        abort(403)
+
+
+def _limit() -> str:
+    return current_app.config["RATING_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit, methods=["POST"])
+def login():
+    error = None
+    if request.method == "POST":
+        try:
+            user = check_password(request.form.get("username", ""),
+                                  request.form.get("password", ""))
+            if user.role not in CONSOLE_ROLES:
+                raise Unauthorized("not a console user", code="forbidden")
+        except Unauthorized:
+            error = "Wrong username or password, or not a supervisor or dispatcher."
+        else:
+            session.clear()  # a fresh session on sign-in: no fixation
+            session.permanent = True
+            session["user_id"] = user.id
+            session["signed_in_at"] = utcnow().isoformat()
+            target = request.args.get("next", "")
+            if not target.startswith("/supervisor/") or target.startswith("//"):
+                target = url_for("supervisor.queue")
+            return redirect(target, code=303)
+    return render_template("supervisor/login.html", error=error), 401 if error else 200
+
+
+@bp.post("/logout")
+def logout():
+    session.clear()
+    flash("Signed out.")
+    return redirect(url_for("supervisor.login"), code=303)

@@ -1,0 +1,129 @@
+"""What supervisors audit: the queue of completed orders with their flags, and one order whole."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from media.site_map import site_map
+from server.extensions import db
+from server.models import Site, TimelineEvent, User, WorkOrderRow
+from server.services import orders_repo, timeline
+from sync.document import to_document
+
+PHOTO_FLAGS = ("outside_geofence", "time_mismatch", "duplicate", "no_location")
+FLAGS = PHOTO_FLAGS + ("near_duplicate", "ad_hoc_charge", "signed_more_than_once",
+                       "rejected_mutations", "alerts")
+FLAG_LABELS = {
+    "outside_geofence": "photo outside geofence", "time_mismatch": "photo time mismatch",
+    "duplicate": "duplicate photo", "no_location": "photo without location",
+    "near_duplicate": "near-duplicate photo", "ad_hoc_charge": "ad-hoc charge",
+    "signed_more_than_once": "signed more than once",
+    "rejected_mutations": "rejected sync actions", "alerts": "overdue alerts",
+}
+
+
+def order_flags(row: WorkOrderRow, rejected: int, alerts: int) -> list[str]:
+    """Everything about a completed order that needs a supervisor's attention."""
+    flags = {p.verification.get("status") for p in row.photos} & set(PHOTO_FLAGS)
+    if any("re-encoded or resized" in reason for p in row.photos
+           for reason in p.verification.get("reasons", [])):
+        flags.add("near_duplicate")
+    if any(c.catalog_code is None and c.removed_at is None for c in row.charges):
+        flags.add("ad_hoc_charge")
+    if len(row.signoffs) > 1:
+        flags.add("signed_more_than_once")
+    if rejected:
+        flags.add("rejected_mutations")
+    if alerts:
+        flags.add("alerts")
+    return [flag for flag in FLAGS if flag in flags]
+
+
+def _rejected_counts(order_ids: list[str]) -> dict[str, int]:
+    if not order_ids:
+        return {}
+    rows = db.session.execute(
+        select(TimelineEvent.work_order_id, func.count())
+        .where(TimelineEvent.work_order_id.in_(order_ids), TimelineEvent.action == "rejected")
+        .group_by(TimelineEvent.work_order_id))
+    return dict(rows.all())
+
+
+def alert_counts(order_ids: list[str]) -> dict[str, int]:
+    """Alerts raised per order."""
+    from server.models.alerts import Alert
+
+    if not order_ids:
+        return {}
+    rows = db.session.execute(select(Alert.work_order_id, func.count())
+                              .where(Alert.work_order_id.in_(order_ids))
+                              .group_by(Alert.work_order_id))
+    return dict(rows.all())
+
+
+def queue(*, engineer_id: str | None = None, region: str | None = None,
+          flag: str | None = None, limit: int = 100) -> list[dict]:
+    """Completed orders waiting for verification, newest first, with their flags."""
+    statement = (select(WorkOrderRow).join(Site, WorkOrderRow.site_id == Site.id)
+                 .where(WorkOrderRow.status == "completed")
+                 .order_by(WorkOrderRow.completed_at.desc()).limit(1000))
+    if engineer_id:
+        statement = statement.where(WorkOrderRow.assigned_engineer_id == engineer_id)
+    if region:
+        statement = statement.where(Site.region == region)
+    rows = list(db.session.scalars(statement))
+    ids = [row.id for row in rows]
+    rejected, alerts = _rejected_counts(ids), alert_counts(ids)
+    names = _engineer_names({row.assigned_engineer_id for row in rows})
+    items = []
+    for row in rows:
+        flags = order_flags(row, rejected.get(row.id, 0), alerts.get(row.id, 0))
+        if flag and flag not in flags:
+            continue
+        document = to_document(orders_repo.to_aggregate(row))
+        items.append({"id": row.id, "number": row.number, "title": row.title,
+                      "engineer": names.get(row.assigned_engineer_id, ""),
+                      "region": row.site.region, "completed_at": row.completed_at,
+                      "total": document["totals"]["total"], "currency": row.currency,
+                      "flags": flags})
+        if len(items) == limit:
+            break
+    return items
+
+
+def _engineer_names(ids) -> dict[str, str]:
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
+
+
+def filter_choices() -> dict:
+    engineers = db.session.execute(select(User.id, User.name).where(User.role == "engineer")
+                                   .order_by(User.name)).all()
+    regions = db.session.scalars(select(Site.region).where(Site.region.is_not(None))
+                                 .distinct().order_by(Site.region)).all()
+    return {"engineers": engineers, "regions": regions, "flags": FLAGS}
+
+
+def order_audit(row: WorkOrderRow) -> dict:
+    """One order as a supervisor audits it."""
+    document = to_document(orders_repo.to_aggregate(row))
+    located = [(f"{index + 1}", p["location"]["lat"], p["location"]["lon"],
+                p["verification"].get("status", "pending"))
+               for index, p in enumerate(document["photos"]) if p["location"]]
+    start = document["start_location"]
+    engineer = db.session.get(User, row.assigned_engineer_id) if row.assigned_engineer_id \
+        else None
+    events = timeline.entries(row.id)
+    rejected = sum(1 for event in events if event["action"] == "rejected")
+    return {
+        "order": document,
+        "engineer": engineer,
+        "region": row.site.region,
+        "removed_charges": [c for c in row.charges if c.removed_at is not None],
+        "map": site_map(document["site"], located,
+                        (start["lat"], start["lon"]) if start else None),
+        "timeline": events,
+        "flags": order_flags(row, rejected, alert_counts([row.id]).get(row.id, 0)),
+    }
