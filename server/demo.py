@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 from sqlalchemy import select
 
+from media.store import MediaStore
 from server.clock import utcnow
+from server.demo_jobs import complete_job, rate_job
 from server.extensions import db
-from server.models import User
+from server.models import User, WorkOrderRow
 from server.services import dispatch, users
+from server.services.customers_public import rotate_link
 
 PASSWORD = "fieldsync-demo"
 PEOPLE = [
@@ -42,10 +46,18 @@ JOBS = [
 ]
 
 
-def load_demo(url: str, hash_method: str = "scrypt") -> list[str]:
+def load_demo(url: str, hash_method: str = "scrypt", *, media_dir: str,
+              timezone: str) -> list[str]:
     """Create the demo data unless it exists; the lines to print."""
     if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
-        _create(hash_method)
+        _create(hash_method, MediaStore(Path(media_dir)), timezone)
+        db.session.commit()
+    supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
+    completed = db.session.scalar(select(WorkOrderRow).where(WorkOrderRow.status == "completed")
+                                  .order_by(WorkOrderRow.serial))
+    link = None
+    if completed is not None:  # tokens are stored hashed: a fresh link each time it is shown
+        link = f"{url}/c/{rotate_link(completed.id, supervisor, utcnow())}"
         db.session.commit()
     lines = [f"FieldSync demo server: {url}/api/v1/health",
              f"  API reference (OpenAPI): {url}/api/v1/openapi.json",
@@ -54,10 +66,12 @@ def load_demo(url: str, hash_method: str = "scrypt") -> list[str]:
     for username, role, name, _ in PEOPLE:
         lines.append(f"    {username:<11} {role:<10} {name}")
     lines.append(f"  field client: python -m field_client login {url} engineer1 {PASSWORD}")
+    if link:
+        lines.append(f"  a customer's page ({completed.number}, completed): {link}")
     return lines
 
 
-def _create(hash_method: str) -> None:
+def _create(hash_method: str, store: MediaStore, timezone: str) -> None:
     now = utcnow()
     people = {}
     for username, role, name, region in PEOPLE:
@@ -76,6 +90,7 @@ def _create(hash_method: str) -> None:
                                            "region": region,
                                            "location": {"lat": lat, "lon": lon}}, now))
     engineers = [people["engineer1"].id, people["engineer2"].id]
+    rows = []
     for index in range(12):
         site = sites[index % len(sites)]
         title, priority = JOBS[index % len(JOBS)]
@@ -83,4 +98,18 @@ def _create(hash_method: str) -> None:
                 "priority": priority, "due_at": now + timedelta(hours=4 + index)}
         if index < 10:
             data["assigned_engineer_id"] = engineers[index % 2]
-        dispatch.create_work_order(data, people["dispatcher"], now)
+        rows.append(dispatch.create_work_order(data, people["dispatcher"], now)[0])
+    db.session.flush()
+    _work_some_jobs(rows, people, store, now, timezone)
+
+
+def _work_some_jobs(rows, people, store: MediaStore, now, timezone: str) -> None:
+    """Three completions to audit (one photo 5 km off site, one ad-hoc line) and ratings."""
+    plan = [(rows[6], "engineer1", False, False, (5, ["on_time", "tidy"], None)),
+            (rows[7], "engineer2", True, True, (2, ["late", "unclear_charges"],
+                                                "来晚了两个小时，收费也没讲清楚")),
+            (rows[8], "engineer1", False, True, (4, ["friendly"], "Good job"))]
+    for row, username, far, ad_hoc, (stars, tags, comment) in plan:
+        complete_job(row, people[username], store, now, far_photo=far, ad_hoc=ad_hoc,
+                     timezone=timezone)
+        rate_job(row, stars, tags, comment, now)
