@@ -27,6 +27,8 @@ class MessagingSchema(Schema):
     kind = Text(required=True, validate=validate.OneOf(["wecom", "slack", "webhook"]))
     url = fields.Url(required=True, schemes={"http", "https"}, require_tld=False,
                      validate=validate.Length(max=2000))
+    mention = Text(validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$"), metadata={
+        "description": "the member's id in the chat tool (WeCom userid), to @-notify them"})
 
 
 class UserInputSchema(Schema):

@@ -40,6 +40,7 @@ class Message:
     link_label: str
     recipient_name: str
     data: dict = field(default_factory=dict)
+    mentions: tuple[str, ...] = ()  # the recipient's id in the chat tool, to notify them
 
     def plain_text(self) -> str:
         lines = [f"[{self.level}] {self.headline}"]
@@ -77,5 +78,6 @@ def build(*, alert, order, address: str, engineer_name: str | None, recipient, n
                            "assigned_at": iso(order.assigned_at), "due_at": iso(order.due_at)},
             "late_seconds": max(0, int(late.total_seconds())), "link": link,
             "recipient": {"id": recipient.id, "language": language}}
+    mentions = (recipient.messaging_mention,) if recipient.messaging_mention else ()
     return Message(alert.level, language, headline, fields, link, text["open"],
-                   recipient.name, data)
+                   recipient.name, data, mentions)

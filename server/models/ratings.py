@@ -23,4 +23,4 @@ class Rating(db.Model):
     tags: Mapped[list] = mapped_column(JSON)
     comment: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str | None] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # reports by period

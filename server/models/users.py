@@ -23,6 +23,8 @@ class User(db.Model):
     language: Mapped[str] = mapped_column(String(10), default="zh-CN")
     messaging_kind: Mapped[str | None] = mapped_column(String(20))
     messaging_url: Mapped[str | None] = mapped_column(String(2000))
+    # The member's id in the chat tool (a WeCom userid), so the robot's message notifies them.
+    messaging_mention: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

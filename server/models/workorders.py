@@ -53,6 +53,7 @@ class WorkOrderRow(db.Model):
     __table_args__ = (
         Index("ix_work_orders_engineer_status", "assigned_engineer_id", "status"),
         Index("ix_work_orders_status", "status"),
+        Index("ix_work_orders_completed_at", "completed_at"),  # reports by period
     )
 
 

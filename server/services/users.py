@@ -35,7 +35,8 @@ def create_user(*, username: str, password: str, role: str, name: str, now: date
     user = User(username=username, password_hash=password_hash, role=role, name=name,
                 region=region, language=language, created_at=now,
                 messaging_kind=(messaging or {}).get("kind"),
-                messaging_url=(messaging or {}).get("url"))
+                messaging_url=(messaging or {}).get("url"),
+                messaging_mention=(messaging or {}).get("mention"))
     db.session.add(user)
     db.session.flush()
     return user
@@ -99,7 +100,10 @@ def visible_user(user_id: str, viewer: User) -> User:
 
 
 def user_document(user: User) -> dict:
-    messaging = ({"kind": user.messaging_kind, "url": user.messaging_url}
-                 if user.messaging_kind else None)
+    messaging = None
+    if user.messaging_kind:
+        messaging = {"kind": user.messaging_kind, "url": user.messaging_url}
+        if user.messaging_mention:
+            messaging["mention"] = user.messaging_mention
     return {"id": user.id, "username": user.username, "role": user.role, "name": user.name,
             "region": user.region, "language": user.language, "messaging": messaging}

@@ -44,7 +44,8 @@ class WeComAdapter(Adapter):
     per_minute = 20
 
     def request(self, message: Message):
-        body = {"msgtype": "markdown", "markdown": {"content": content(message)}}
+        body = {"msgtype": "markdown",
+                "markdown": {"content": content(message, list(message.mentions))}}
         return json.dumps(body, ensure_ascii=False).encode(), {}
 
     def judge(self, response: httpx.Response) -> Outcome:
