@@ -29,7 +29,7 @@ test: install browser
 # The browser tests drive Debian's Chromium; install it when we may (root with apt).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
-	  && (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); } \
+	  && (apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null); } \
 	  || echo "chromium not installed: the browser tests will skip (fail under CI)"
 
 translations: install

@@ -12,7 +12,8 @@
 (b) first sync     an engineer with 2,000 orders (2 charge lines and a note each) among 2,000
                    of 20 other engineers: `FieldClient.sync()` on a fresh home (pull, limit
                    500, each page stored in the replica) beside raw httpx pulls with limit 500
-                   until has_more is false (JSON parsed). Median of 3 each, alternated.
+                   until has_more is false (JSON parsed). Median of 5 each, alternating
+                   which goes first.
 
 Everything goes through a real gunicorn (tests/live_server.py, 4 workers) over localhost.
 Data is bulk-seeded (bench/_common.py). Figures, never assertions.
@@ -131,6 +132,36 @@ class PhaseClock:
         self.marks[f"{task}.stop"] = time.perf_counter()
 
 
+class HttpMeter:
+    """Wraps field_client.transport.Transport._call to add up the time spent in HTTP, by
+    method, while active: what of the device's sync is the requests, what its bookkeeping."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+
+    def __enter__(self):
+        from field_client.transport import Transport
+
+        self._original = original = Transport._call
+        meter = self
+
+        def timed(transport, method, path, **kwargs):
+            started = time.perf_counter()
+            try:
+                return original(transport, method, path, **kwargs)
+            finally:
+                meter.seconds[method] = (meter.seconds.get(method, 0.0)
+                                         + time.perf_counter() - started)
+
+        Transport._call = timed
+        return self
+
+    def __exit__(self, *exc):
+        from field_client.transport import Transport
+
+        Transport._call = self._original
+
+
 def device_push(url: str, home: Path, username: str, orders: list[str],
                 photos: list[Path]) -> dict:
     from field_client.client import FieldClient
@@ -144,7 +175,7 @@ def device_push(url: str, home: Path, username: str, orders: list[str],
         queueing = queue_on_device(client, steps, docs)
         pending = len(client.store.outbox("pending"))
         clock = PhaseClock()
-        with Timer() as timer:
+        with HttpMeter() as meter, Timer() as timer:
             report = client.sync(clock)
         started = clock.marks.get("upload.start", timer.start)
         if report.applied != len(steps) or report.rejected or not report.complete \
@@ -154,7 +185,8 @@ def device_push(url: str, home: Path, username: str, orders: list[str],
                 "upload": clock.marks["upload.stop"] - started,
                 "push": clock.marks["pull.start"] - clock.marks["upload.stop"],
                 "pull": clock.marks["pull.stop"] - clock.marks["pull.start"],
-                "pulled": report.pulled, "bytes": report.upload_bytes}
+                "pulled": report.pulled, "bytes": report.upload_bytes,
+                "http": meter.seconds}
     finally:
         client.close()
 
@@ -268,10 +300,14 @@ def bench_backend(backend: str, first_orders: int, photos_a: list[Path],
         with live_server(scratch.url, scratch.media_dir, workers=4) as url:
             # (b) first, while the database holds only the seed.
             device_times, raw_times = [], []
-            for run in range(runs):
-                raw_times.append(raw_first_sync(url, world.tokens[reader], first_orders))
-                device_times.append(device_first_sync(url, work / f"first-{backend}-{run}",
-                                                      names[reader], first_orders))
+            for run in range(runs):  # alternated: odd runs time the device first
+                pair = [lambda: raw_times.append(raw_first_sync(url, world.tokens[reader],
+                                                                first_orders)),
+                        lambda run=run: device_times.append(device_first_sync(
+                            url, work / f"first-{backend}-{run}", names[reader],
+                            first_orders))]
+                for measure in (pair if run % 2 == 0 else pair[::-1]):
+                    measure()
             a_device = device_push(url, work / f"push-{backend}", names[device_eng],
                                    world.orders[device_eng], photos_a)
             a_raw = raw_push(url, world.tokens[raw_eng], world.orders[raw_eng], photos_b)
@@ -283,9 +319,14 @@ def bench_backend(backend: str, first_orders: int, photos_a: list[Path],
     raw_sent = a_raw["upload"] + a_raw["push"]
     raw_all = raw_sent + a_raw["pull"]
     row("FieldClient.sync(): total", ms(a_device["total"]))
-    row("  uploads (HEAD + PUT each photo)", ms(a_device["upload"]))
-    row("  push (5 batches of 100, settled in the outbox)", ms(a_device["push"]))
-    row(f"  pull ({a_device['pulled']} changes, stored in the replica)", ms(a_device["pull"]))
+    http = a_device["http"]
+    row("  uploads (HEAD + PUT each photo)", ms(a_device["upload"]),
+        f"in HTTP: HEAD {http.get('HEAD', 0) * 1000:.0f} ms, "
+        f"PUT {http.get('PUT', 0) * 1000:.0f} ms")
+    row("  push (5 batches of 100, settled in the outbox)", ms(a_device["push"]),
+        f"in HTTP: {http.get('POST', 0) * 1000:.0f} ms")
+    row(f"  pull ({a_device['pulled']} changes, stored in the replica)", ms(a_device["pull"]),
+        f"in HTTP: {http.get('GET', 0) * 1000:.0f} ms")
     row("raw httpx: 20 PUTs", ms(a_raw["upload"]))
     row("raw httpx: 5 pushes of 100", ms(a_raw["push"]))
     row(f"raw httpx: pull from the cursor ({a_raw['pulled']} changes)", ms(a_raw["pull"]))
@@ -317,10 +358,10 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true",
                         help="1,000-order first sync, one run each")
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--runs", type=int, help="first-sync runs (default 3, quick 1)")
+    parser.add_argument("--runs", type=int, help="first-sync runs (default 5, quick 2)")
     args = parser.parse_args(argv)
     first_orders = 1000 if args.quick else 2000
-    runs = args.runs or (1 if args.quick else 3)
+    runs = args.runs or (2 if args.quick else 5)
     chosen = backends(args.backends.split(","))
     with tempfile.TemporaryDirectory(prefix="fieldsync-bench-client-") as temp:
         work = Path(temp)

@@ -90,8 +90,9 @@ def push_outbox(store: LocalStore, transport: Transport, report: SyncReport) -> 
                 else:
                     report.applied += 1
         store.settle(settled)
-        if stop or not settled:
-            return
+        still_first = store.outbox(state="pending", limit=1)
+        if stop or not settled or (still_first and still_first[0].seq == batch[0].seq):
+            return  # waiting on the server, or no progress: never spin
 
 
 def pull_changes(store: LocalStore, transport: Transport, report: SyncReport,

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor",
                template_folder="../templates")
+
+
+@bp.app_template_filter("when")
+def when(value) -> str:
+    """An RFC 3339 time (or datetime) as a short UTC time for the console; '—' for none."""
+    if not value:
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return value.strftime("%Y-%m-%d %H:%M UTC")
 
 
 def register_views() -> None:
