@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("push_throughput.py", "pull.py", "alerts_scan.py", "field_client_sync.py")
+SCRIPTS = ("push_throughput.py", "pull.py", "alerts_scan.py", "field_client_sync.py",
+           "photo_ingest.py")
 
 
 def main(argv: list[str]) -> int:
