@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -95,6 +96,21 @@ def test_a_whole_job_done_with_the_server_stopped_then_one_sync(api, world, data
     assert cli_json(home, "show", order["number"])["version"] == server["version"]
 
 
+@contextmanager
+def phone_behind_a_proxy(database_url, media_dir, home: Path, order: dict, files: dict):
+    """A logged-in phone that did a whole job offline, talking to gunicorn through a proxy
+    the test can make misbehave."""
+    with live_server(database_url, media_dir, workers=1) as url:
+        proxy = MisbehavingProxy(int(url.rsplit(":", 1)[1]))
+        try:
+            cli(home, "login", proxy.url, "engineer", PASSWORD)
+            cli(home, "sync")
+            whole_job_offline(home, order["number"], files)
+            yield proxy
+        finally:
+            proxy.close()
+
+
 def actions(api, order_id: str) -> list[str]:
     return [e["action"] for e in api.order(order_id, as_="supervisor")["timeline"]]
 
@@ -103,18 +119,11 @@ def test_a_response_lost_after_the_server_committed_is_retried_without_duplicate
         api, world, database_url, media_dir, tmp_path, files):
     order = api.create_order(world)
     home = tmp_path / "phone"
-    with live_server(database_url, media_dir, workers=1) as url:
-        proxy = MisbehavingProxy(int(url.rsplit(":", 1)[1]))
-        try:
-            cli(home, "login", proxy.url, "engineer", PASSWORD)
-            cli(home, "sync")
-            whole_job_offline(home, order["number"], files)
-            proxy.drop_response_of = "POST /api/v1/sync/push"
-            cli(home, "sync", expect=2)
-            assert api.order(order["id"])["status"] == "completed"  # committed, unheard
-            report = cli_json(home, "sync")
-        finally:
-            proxy.close()
+    with phone_behind_a_proxy(database_url, media_dir, home, order, files) as proxy:
+        proxy.drop_response_of = "POST /api/v1/sync/push"
+        cli(home, "sync", expect=2)
+        assert api.order(order["id"])["status"] == "completed"  # committed, unheard
+        report = cli_json(home, "sync")
     assert report["complete"] and report["rejected"] == []
     assert cli_json(home, "status")["pending"] == []
     history = actions(api, order["id"])
@@ -129,21 +138,14 @@ def test_a_server_lost_mid_sync_resumes_without_sending_anything_twice(
         api, world, database_url, media_dir, tmp_path, files):
     order = api.create_order(world)
     home = tmp_path / "phone"
-    with live_server(database_url, media_dir, workers=1) as url:
-        proxy = MisbehavingProxy(int(url.rsplit(":", 1)[1]))
-        try:
-            cli(home, "login", proxy.url, "engineer", PASSWORD)
-            cli(home, "sync")
-            whole_job_offline(home, order["number"], files)
-            proxy.refuse = "POST /api/v1/sync/push"  # the server goes away after the uploads
-            cli(home, "sync", expect=2)
-            assert [line.split()[0] for line in proxy.log].count("PUT") == 2
-            assert api.order(order["id"])["status"] == "assigned"
-            proxy.refuse, proxy.log[:] = None, []
-            assert cli_json(home, "sync")["complete"]
-            assert not [line for line in proxy.log if line.startswith("PUT")]
-        finally:
-            proxy.close()
+    with phone_behind_a_proxy(database_url, media_dir, home, order, files) as proxy:
+        proxy.refuse = "POST /api/v1/sync/push"  # the server goes away after the uploads
+        cli(home, "sync", expect=2)
+        assert [line.split()[0] for line in proxy.log].count("PUT") == 2
+        assert api.order(order["id"])["status"] == "assigned"
+        proxy.refuse, proxy.log[:] = None, []
+        assert cli_json(home, "sync")["complete"]
+        assert not [line for line in proxy.log if line.startswith("PUT")]
     assert api.order(order["id"])["status"] == "completed"
     assert actions(api, order["id"]).count("charge.add") == 2
 
@@ -152,24 +154,17 @@ def test_a_client_killed_mid_sync_and_restarted_loses_and_doubles_nothing(
         api, world, database_url, media_dir, tmp_path, files):
     order = api.create_order(world)
     home = tmp_path / "phone"
-    with live_server(database_url, media_dir, workers=1) as url:
-        proxy = MisbehavingProxy(int(url.rsplit(":", 1)[1]))
-        try:
-            cli(home, "login", proxy.url, "engineer", PASSWORD)
-            cli(home, "sync")
-            whole_job_offline(home, order["number"], files)
-            proxy.stall = ("POST /api/v1/sync/push", 2.0)
-            running = subprocess.Popen(
-                [sys.executable, "-m", "field_client", "--home", str(home), "sync"],
-                cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            assert proxy.seen.wait(60)
-            running.send_signal(signal.SIGKILL)
-            running.wait(10)
-            time.sleep(2.5)  # the stalled push reaches the server after the client died
-            proxy.stall = None
-            report = cli_json(home, "sync")
-        finally:
-            proxy.close()
+    with phone_behind_a_proxy(database_url, media_dir, home, order, files) as proxy:
+        proxy.stall = ("POST /api/v1/sync/push", 2.0)
+        running = subprocess.Popen(
+            [sys.executable, "-m", "field_client", "--home", str(home), "sync"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert proxy.seen.wait(60)
+        running.send_signal(signal.SIGKILL)
+        running.wait(10)
+        time.sleep(2.5)  # the stalled push reaches the server after the client died
+        proxy.stall = None
+        report = cli_json(home, "sync")
     assert report["complete"] and report["rejected"] == []
     assert cli_json(home, "status") | {"last_sync_cursor": None} == {
         "pending": [], "uploads": [], "rejected": [], "last_sync_cursor": None}
