@@ -54,6 +54,10 @@ class MutationContext:
     def media_available(self, sha256: str) -> bool:
         return True
 
+    def is_png(self, sha256: str) -> bool:
+        """Whether the stored image is a PNG (a signature must be); the device checks its file."""
+        return True
+
     def verify_photo(self, order: WorkOrder, photo: Photo) -> None:
         """Fill in taken_at, location and verification; the device cannot, the server does."""
         photo.verification = {"status": "pending", "distance_m": None, "reasons": []}
@@ -263,6 +267,8 @@ def _signoff_capture(order, args, mutation_id, ctx):
     if not ctx.media_available(args["signature_sha256"]):
         raise RetryLater("the signature image is not uploaded yet",
                          sha256=args["signature_sha256"])
+    if not ctx.is_png(args["signature_sha256"]):
+        raise ValidationFailed("the signature must be a PNG image", code="signature_not_png")
     _invalidate_signoffs(order)
     signoff = Signoff(id=args["signoff_id"], signer_name=args["signer_name"],
                       signed_at=ctx.event_time(order), charges_digest=current, total=total,

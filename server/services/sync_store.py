@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
+from media.decode import open_image
 from media.store import MediaStore
 from server.extensions import db
 from server.models import CatalogItem, FeedEntry, SyncClient, SyncMutation, User, WorkOrderRow
@@ -120,6 +121,10 @@ class ServerMutationContext(MutationContext):
 
     def media_available(self, sha256: str) -> bool:
         return self.store.exists(sha256)
+
+    def is_png(self, sha256: str) -> bool:
+        with open_image(self.store.path_for(sha256)) as image:
+            return image.format == "PNG"
 
     def verify_photo(self, order: WorkOrder, photo: Photo) -> None:
         verify_attached_photo(order, photo, store=self.store, timezone=self.timezone,

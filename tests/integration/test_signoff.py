@@ -117,3 +117,19 @@ def test_charges_cannot_change_after_completion(api, world, tmp_path):
                     quantity=1, catalog_code="CALLOUT")
     assert result["error"]["code"] == "order_not_editable"
     assert api.order(job.id)["signoff"]["valid"] is True
+
+
+def test_a_signature_that_is_not_a_png_is_rejected(api, world, tmp_path):
+    from tests.flows import upload
+    from tests.media.photos import make_photo
+
+    job = new_job(api, world, tmp_path).start()
+    job.charge()
+    current = api.order(job.id)
+    jpeg = upload(api, make_photo(tmp_path / "sig.jpg").read_bytes(), "image/jpeg")
+    result = job.do("signoff.capture", signoff_id="5b0d4a8e-0000-4000-8000-0000000000aa",
+                    signer_name="Huang Min", signature_sha256=jpeg,
+                    charges_digest=current["charges_digest"], total=current["totals"]["total"])
+    assert result["status"] == "rejected"
+    assert result["error"]["code"] == "signature_not_png"
+    assert api.order(job.id)["signoff"] is None
