@@ -146,6 +146,8 @@ def _summary(report: engine.SyncReport) -> str:
              f"received {report.pulled} update(s) and {report.deleted} removal(s)"]
     for result in report.rejected:
         lines.append(f"[red]refused[/red] #{result['seq']}: {result['error']['message']}")
+    for refused in report.refused_uploads:
+        lines.append(f"[red]file refused[/red] {refused['sha256'][:12]}: {refused['reason']}")
     for result in report.waiting:
         lines.append(f"[yellow]waiting[/yellow] #{result['seq']}: {result['error']['message']}")
     return "\n".join(lines)
@@ -180,6 +182,9 @@ def _status_view(status: dict) -> str:
     lines = [f"{len(status['pending'])} action(s) and {len(status['uploads'])} file(s) "
              "waiting to be sent"]
     lines += [f"  #{p['seq']} {p['name']} {p['order']}" for p in status["pending"]]
+    for refused in status.get("refused_uploads", []):
+        lines.append(f"  file {refused['sha256'][:12]} refused by the server: "
+                     f"{refused['reason']}")
     if status["rejected"]:
         lines.append(f"{len(status['rejected'])} action(s) refused by the server:")
         lines += [f"  #{r['seq']} {r['name']} {r['order']}: {r['error']['message']} "

@@ -12,14 +12,14 @@ from field_client import engine
 from field_client.replica import check_and_apply, local_order
 from field_client.store import LocalStore
 from field_client.transport import Transport
-from media.decode import open_image
+from media.decode import MIME_TYPES, open_image
 from sync.digest import charges_digest
 from sync.document import to_document
 from sync.errors import DomainError
 from sync.money import money_str, totals
 from sync.mutations import Actor
 
-MIME = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "HEIF": "image/heic"}
+MIME = {**MIME_TYPES, "MPO": "image/jpeg"}  # Pillow says MPO for JPEGs with a picture index
 
 
 class CommandError(Exception):
@@ -54,6 +54,8 @@ class FieldClient:
                                    "are on this device: sync them before another login")
             if previous is not None:
                 self.store.reset_for_user(answer["user_id"])
+                # The token names the install it was issued to: ask again with the new id.
+                answer = transport.login(username, password, device_id=self.store.client_id())
         transport.token = answer["token"]
         me = transport.me()
         credentials = {"server_url": server_url, "token": answer["token"],
@@ -64,7 +66,11 @@ class FieldClient:
         return credentials
 
     def sync(self, progress: engine.Progress | None = None) -> engine.SyncReport:
-        return engine.sync(self.store, self.transport(), progress)
+        transport = self.transport()
+        try:
+            return engine.sync(self.store, transport, progress)
+        finally:
+            transport.close()
 
     # --- reading -------------------------------------------------------------------------
     def actor(self) -> Actor:
@@ -97,6 +103,7 @@ class FieldClient:
         return {"pending": [describe(q) for q in self.store.outbox("pending")],
                 "uploads": [{"sha256": u.sha256, "size": u.size}
                             for u in self.store.pending_uploads()],
+                "refused_uploads": self.store.refused_uploads(),
                 "rejected": [describe(q) for q in self.store.outbox("rejected")],
                 "last_sync_cursor": self.store.get("cursor")}
 

@@ -20,6 +20,7 @@ PAGE = 500
 class SyncReport:
     uploaded: int = 0
     upload_bytes: int = 0
+    refused_uploads: list[dict] = field(default_factory=list)
     applied: int = 0
     rejected: list[dict] = field(default_factory=list)
     waiting: list[dict] = field(default_factory=list)
@@ -32,6 +33,7 @@ class SyncReport:
 
     def as_dict(self) -> dict:
         return {"uploaded": self.uploaded, "upload_bytes": self.upload_bytes,
+                "refused_uploads": self.refused_uploads,
                 "applied": self.applied, "rejected": self.rejected, "waiting": self.waiting,
                 "pulled": self.pulled, "deleted": self.deleted, "complete": self.complete}
 
@@ -61,15 +63,30 @@ def upload_pending(store: LocalStore, transport: Transport, report: SyncReport,
         return
     progress.start("upload", sum(item.size for item in pending))
     for item in pending:
-        if not transport.media_exists(item.sha256):
-            transport.upload(item.sha256, item.path, item.content_type,
-                             lambda n: progress.advance("upload", n))
+        if transport.media_exists(item.sha256):
+            progress.advance("upload", item.size)
+        elif not item.path.exists():
+            _refuse(store, report, item.sha256, "the local copy of this file is missing")
+            continue
+        else:
+            try:
+                transport.upload(item.sha256, item.path, item.content_type,
+                                 lambda n: progress.advance("upload", n))
+            except ServerRefused as exc:
+                if exc.status == 401:
+                    raise
+                # The server will never take this file; the rest of the work still goes.
+                _refuse(store, report, item.sha256, exc.error.get("message", exc.code))
+                continue
             report.uploaded += 1
             report.upload_bytes += item.size
-        else:
-            progress.advance("upload", item.size)
         store.mark_uploaded(item.sha256)
     progress.stop("upload")
+
+
+def _refuse(store: LocalStore, report: SyncReport, sha256: str, reason: str) -> None:
+    store.mark_refused(sha256, reason)
+    report.refused_uploads.append({"sha256": sha256, "reason": reason})
 
 
 def push_outbox(store: LocalStore, transport: Transport, report: SyncReport) -> None:

@@ -34,7 +34,7 @@ def local_order(store: LocalStore, doc: dict, actor: Actor) -> WorkOrder:
     """The pulled order with this device's pending mutations applied in seq order."""
     order = from_document(doc)
     context = DeviceContext(store, actor)
-    for queued in store.outbox(state="pending", order_id=order.id):
+    for queued in store.unconfirmed(order.id, order.version):
         try:
             apply_mutation(order, queued.name, parse_args(queued.name, queued.args), queued.id,
                            context)

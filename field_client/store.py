@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS outbox (
 CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, seq);
 CREATE TABLE IF NOT EXISTS uploads (
     sha256 TEXT PRIMARY KEY, content_type TEXT NOT NULL, size INTEGER NOT NULL,
-    uploaded INTEGER NOT NULL DEFAULT 0);
+    uploaded INTEGER NOT NULL DEFAULT 0,
+    refused TEXT);  -- why the server refused the file, if it did (it is not sent again)
 """
 
 UPSERT = {
@@ -87,6 +88,9 @@ class LocalStore:
         for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(SCHEMA)
+        columns = {row["name"] for row in self.db.execute("PRAGMA table_info(uploads)")}
+        if "refused" not in columns:  # a replica made before refusals were kept
+            self.db.execute("ALTER TABLE uploads ADD COLUMN refused TEXT")
 
     def close(self) -> None:
         self.db.close()
@@ -175,6 +179,11 @@ class LocalStore:
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, target)
+        directory = os.open(self.media, os.O_RDONLY)
+        try:  # the rename itself must survive a power cut, like the outbox row naming it
+            os.fsync(directory)
+        finally:
+            os.close(directory)
 
     def queued(self, seq: int) -> Queued:
         return _queued(self.db.execute("SELECT * FROM outbox WHERE seq = ?", (seq,)).fetchone())
@@ -201,9 +210,28 @@ class LocalStore:
                             seq))
 
     def pending_uploads(self) -> list[PendingUpload]:
-        rows = self.db.execute("SELECT * FROM uploads WHERE uploaded = 0 ORDER BY sha256")
+        rows = self.db.execute("SELECT * FROM uploads WHERE uploaded = 0 AND refused IS NULL "
+                               "ORDER BY sha256")
         return [PendingUpload(r["sha256"], r["content_type"], r["size"],
                               self.media / r["sha256"]) for r in rows]
+
+    def mark_refused(self, sha256: str, reason: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE uploads SET refused = ? WHERE sha256 = ?", (reason, sha256))
+
+    def refused_uploads(self) -> list[dict]:
+        rows = self.db.execute("SELECT sha256, size, refused FROM uploads "
+                               "WHERE refused IS NOT NULL ORDER BY sha256")
+        return [{"sha256": r["sha256"], "size": r["size"], "reason": r["refused"]}
+                for r in rows]
+
+    def unconfirmed(self, order_id: str, pulled_version: int) -> list[Queued]:
+        """This order's work the pulled document does not show yet: unsent, or applied by
+        the server after the version that was pulled (a sync whose pull did not finish)."""
+        rows = self.db.execute(
+            "SELECT * FROM outbox WHERE order_id = ? AND (state = 'pending' OR "
+            "(state = 'applied' AND version > ?)) ORDER BY seq", (order_id, pulled_version))
+        return [_queued(row) for row in rows]
 
     def mark_uploaded(self, sha256: str) -> None:
         with self.transaction() as db:

@@ -30,10 +30,12 @@ class Transport:
     def __init__(self, base_url: str, token: str | None = None, *,
                  client: httpx.Client | None = None, timeout: float = 30.0):
         self.http = client or httpx.Client(base_url=base_url, timeout=timeout)
+        self._owns_http = client is None  # an injected client belongs to the embedding app
         self.token = token
 
     def close(self) -> None:
-        self.http.close()
+        if self._owns_http:
+            self.http.close()
 
     def _call(self, method: str, path: str, **kwargs) -> httpx.Response:
         headers = kwargs.pop("headers", {})

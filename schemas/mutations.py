@@ -7,6 +7,7 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from schemas.common import DecimalValue, LocationSchema, Sha256, Text, UuidStr
+from sync.money import MAX_ORDER_TOTAL
 
 MAX_QUANTITY = Decimal("1000000")
 MAX_PRICE = Decimal("100000000")
@@ -73,7 +74,7 @@ class SignoffCaptureArgs(OrderArgs):
     signer_name = Text(required=True, validate=validate.Length(1, 200))
     signature_sha256 = Sha256(required=True)
     charges_digest = Sha256(required=True)
-    total = DecimalValue(required=True, places=4, low=Decimal(0))
+    total = DecimalValue(required=True, places=4, low=Decimal(0), high=MAX_ORDER_TOTAL)
 
 
 ARGS_SCHEMAS: dict[str, type[Schema]] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -34,13 +35,17 @@ def _json_dumps(value) -> str:
 def _secret_key(app: Flask) -> str:
     """FIELDSYNC_SECRET_KEY, or one generated once and kept beside the SQLite file."""
     key_file = Path(app.config["MEDIA_DIR"]).parent / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
     key_file.parent.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    key_file.touch(mode=0o600)
-    key_file.write_text(key)
-    return key
+    temp = key_file.with_name(f".secret_key.{os.getpid()}")
+    with os.fdopen(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as out:
+        out.write(secrets.token_hex(32))
+    try:  # link, not rename: of several workers starting at once, exactly one key wins
+        os.link(temp, key_file)
+    except FileExistsError:
+        pass
+    finally:
+        temp.unlink()
+    return key_file.read_text().strip()
 
 
 def _locale() -> str:

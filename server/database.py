@@ -22,10 +22,12 @@ def configure_engine(engine: Engine) -> None:
 
 def _sqlite_connect(dbapi_connection, connection_record) -> None:
     # Let SQLAlchemy, not the driver, issue BEGIN, so SAVEPOINT and BEGIN IMMEDIATE work.
+    # synchronous=FULL: a push answered `applied` must survive a power cut (the device will
+    # never send it again).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     for pragma in ("journal_mode=WAL", "foreign_keys=ON", "busy_timeout=30000",
-                   "synchronous=NORMAL"):
+                   "synchronous=FULL"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 

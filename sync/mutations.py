@@ -18,7 +18,7 @@ from sync import status as st
 from sync.digest import charges_digest
 from sync.errors import Conflict, DomainError, NotFound, ValidationFailed
 from sync.model import CatalogEntry, ChargeLine, Note, Photo, Signoff, WorkOrder
-from sync.money import line_amounts, money_str, plain, round_money, totals
+from sync.money import MAX_ORDER_TOTAL, line_amounts, money_str, plain, round_money, totals
 
 
 @dataclass(frozen=True)
@@ -125,6 +125,8 @@ def _start(order, args, mutation_id, ctx):
 
 
 def _note(order, args, mutation_id, ctx):
+    if any(note.id == mutation_id for note in order.notes):
+        raise Conflict("a note with this mutation id exists", code="id_conflict")
     note = Note(id=mutation_id, at=ctx.event_time(order), author_id=ctx.actor.id,
                 author=ctx.actor.name, text=args["text"])
     order.notes.append(note)
@@ -217,6 +219,9 @@ def _charge_add(order, args, mutation_id, ctx):
         raise Conflict("a charge line with this id already exists", code="charge_exists",
                        charge_id=args["charge_id"])
     line = build_charge_line(order, args, ctx)
+    if totals(order.charges + [line], order.currency).total > MAX_ORDER_TOTAL:
+        raise Conflict("this charge would take the order's total past the limit",
+                       code="order_total_too_large", limit=str(MAX_ORDER_TOTAL))
     order.charges.append(line)
     _invalidate_signoffs(order)
     return Outcome("charge.add", charge_details(line, order.currency))
@@ -233,11 +238,8 @@ def _charge_remove(order, args, mutation_id, ctx):
     return Outcome("charge.remove", charge_details(line, order.currency))
 
 
-PHOTO_STATES = (st.ACCEPTED, st.IN_PROGRESS)
-
-
 def _photo_attach(order, args, mutation_id, ctx):
-    if order.status not in PHOTO_STATES:
+    if order.status not in st.PHOTOS_ALLOWED:
         raise Conflict(f"photos cannot be attached while the order is {order.status}",
                        code="order_not_editable", status=order.status)
     if any(photo.id == args["photo_id"] for photo in order.photos):
@@ -269,6 +271,9 @@ def _signoff_capture(order, args, mutation_id, ctx):
                          sha256=args["signature_sha256"])
     if not ctx.is_png(args["signature_sha256"]):
         raise ValidationFailed("the signature must be a PNG image", code="signature_not_png")
+    if any(signoff.id == args["signoff_id"] for signoff in order.signoffs):
+        raise Conflict("a sign-off with this id exists", code="signoff_exists",
+                       signoff_id=args["signoff_id"])
     _invalidate_signoffs(order)
     signoff = Signoff(id=args["signoff_id"], signer_name=args["signer_name"],
                       signed_at=ctx.event_time(order), charges_digest=current, total=total,

@@ -16,18 +16,18 @@ from sync.errors import BadRequest
 CURSOR_PREFIX = "fs1:"
 
 
-def encode_cursor(seq: int) -> str:
-    """The opaque cursor for feed position `seq`."""
-    return base64.urlsafe_b64encode(f"{CURSOR_PREFIX}{seq}".encode()).decode().rstrip("=")
+def encode_cursor(seq: int, prefix: str = CURSOR_PREFIX) -> str:
+    """The opaque cursor for position `seq` (of the feed, or of a listing with its prefix)."""
+    return base64.urlsafe_b64encode(f"{prefix}{seq}".encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> int:
-    """The feed position of an opaque cursor, or BadRequest(invalid_cursor)."""
+def decode_cursor(cursor: str, prefix: str = CURSOR_PREFIX) -> int:
+    """The position of an opaque cursor, or BadRequest(invalid_cursor)."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        if not text.startswith(CURSOR_PREFIX):
+        if not text.startswith(prefix):
             raise ValueError(text)
-        seq = int(text[len(CURSOR_PREFIX):])
+        seq = int(text[len(prefix):])
         if not 0 <= seq < 2**63:
             raise ValueError(text)
         return seq

@@ -6,11 +6,13 @@ caller's transaction, so a crash anywhere rolls the whole push back and the devi
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
+from schemas.common import is_uuid
 from sync.errors import Conflict, DomainError, NotFound, ValidationFailed
 from sync.model import WorkOrder
 from sync.mutations import (
@@ -169,6 +171,8 @@ def _apply_one(storage: PushStorage, actor: Actor, client_id: str, envelope: Env
     except DomainError as exc:
         recorded = Recorded(envelope.id, "rejected", error=exc.as_dict())
         storage.record(client_id, envelope, recorded)
+        if order_id is None:
+            order_id = _order_named_in(storage, envelope, actor)
         if order_id is not None:
             storage.add_event(order_id, actor, "rejected",
                               {"mutation": _payload(envelope), "error": exc.as_dict()},
@@ -178,6 +182,15 @@ def _apply_one(storage: PushStorage, actor: Actor, client_id: str, envelope: Env
     storage.record(client_id, envelope, Recorded(envelope.id, "applied", version=order.version))
     return {"seq": envelope.seq, "id": envelope.id, "status": "applied",
             "version": order.version}
+
+
+def _order_named_in(storage: PushStorage, envelope: Envelope, actor: Actor) -> str | None:
+    """The in-scope order a malformed mutation names, so its rejection reaches that timeline."""
+    named = envelope.args.get("work_order_id") if isinstance(envelope.args, dict) else None
+    if not isinstance(named, str) or not is_uuid(named):
+        return None
+    order = storage.load_order(str(uuid.UUID(named)), actor)
+    return order.id if order is not None else None
 
 
 def _payload(envelope: Envelope) -> dict:

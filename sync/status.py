@@ -28,8 +28,9 @@ ALREADY_DONE = {
     "complete": (COMPLETED,),
 }
 
-# States in which the engineer may change charges.
+# States in which the engineer may change charges, and attach photos.
 CHARGES_EDITABLE = (ACCEPTED, IN_PROGRESS)
+PHOTOS_ALLOWED = (ACCEPTED, IN_PROGRESS)
 
 
 def is_no_op(action: str, status: str) -> bool:

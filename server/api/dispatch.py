@@ -89,7 +89,8 @@ def verify(order_id, body):
 def get_work_order(order_id):
     row = dispatch.visible_order(order_id, g.user)
     document = _document(row)
-    document["timeline"] = timeline.entries(row.id)
+    document["timeline"] = timeline.entries(
+        row.id, engineer_id=g.user.id if g.user.role == "engineer" else None)
     return document
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, g, request, send_file
 
-from media.decode import open_image
+from media.decode import MIME_TYPES, open_image
 from media.store import MediaStore
 from server.api.endpoint import ALL_ROLES, authenticate, endpoint
 from server.services import photos
@@ -15,7 +15,7 @@ from sync.errors import NotFound
 bp = Blueprint("media", __name__)
 CHUNK = 64 * 1024
 IMMUTABLE = "private, max-age=31536000, immutable"
-MIME = {"JPEG": "image/jpeg", "MPO": "image/jpeg", "PNG": "image/png", "HEIF": "image/heic"}
+MIME = {**MIME_TYPES, "MPO": "image/jpeg"}  # Pillow says MPO for JPEGs with a picture index
 
 
 def media_store() -> MediaStore:

@@ -19,7 +19,8 @@ from sync import status as st
 from sync.digest import charges_digest
 from sync.document import signoff_document
 from sync.errors import Conflict, NotFound
-from sync.money import money_str, plain, totals
+from sync.money import money_str, totals
+from sync.mutations import charge_details
 
 RATABLE = (st.COMPLETED, st.VERIFIED)
 
@@ -72,11 +73,7 @@ def public_view(row: WorkOrderRow, token: str) -> dict:
         "completed_at": _iso(order.completed_at), "verified_at": _iso(order.verified_at),
         "engineer": None if engineer is None else {
             "name": engineer.name, "rating": rating_summary(engineer.id)},
-        "charges": [{"id": line.id, "kind": line.kind, "catalog_code": line.catalog_code,
-                     "ad_hoc": line.ad_hoc, "description": line.description,
-                     "quantity": plain(line.quantity), "unit": line.unit,
-                     "unit_price": plain(line.unit_price), "tax_rate": plain(line.tax_rate),
-                     "tax": money(line.tax), "amount": money(line.amount)}
+        "charges": [charge_details(line, order.currency) | {"ad_hoc": line.ad_hoc}
                     for line in order.charges],
         "totals": {"subtotal": money(sums.subtotal), "tax": money(sums.tax),
                    "total": money(sums.total)},

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import secrets
 import uuid
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from schemas.common import is_uuid
 from server.extensions import db
@@ -16,9 +16,10 @@ from server.models import CatalogItem, Customer, Site, User, WorkOrderRow
 from server.services import orders_repo, timeline
 from server.services.feed import next_value
 from sync import orders as order_rules
-from sync.errors import BadRequest, Conflict, NotFound, ValidationFailed
+from sync.errors import Conflict, NotFound, ValidationFailed
 from sync.money import is_known_currency, plain
 from sync.mutations import Outcome
+from sync.pull import decode_cursor, encode_cursor
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -67,8 +68,12 @@ def create_catalog_item(data: dict, now: datetime) -> CatalogItem:
         raise Conflict("a catalog item with this code exists", code="code_taken",
                        code_value=data["code"])
     item = CatalogItem(updated_at=now, **data)
-    db.session.add(item)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent create of the same code loses here
+            db.session.add(item)
+    except IntegrityError as exc:
+        raise Conflict("a catalog item with this code exists", code="code_taken",
+                       code_value=data["code"]) from exc
     return item
 
 
@@ -175,25 +180,9 @@ def list_orders(query: dict, user: User) -> tuple[list[WorkOrderRow], str | None
     if "status" in query:
         statement = statement.where(WorkOrderRow.status == query["status"])
     if "cursor" in query:
-        statement = statement.where(WorkOrderRow.serial < _decode_list_cursor(query["cursor"]))
+        statement = statement.where(
+            WorkOrderRow.serial < decode_cursor(query["cursor"], LIST_CURSOR))
     rows = list(db.session.scalars(statement))
     more = len(rows) > limit
     rows = rows[:limit]
-    cursor = None
-    if more:
-        cursor = base64.urlsafe_b64encode(f"{LIST_CURSOR}{rows[-1].serial}".encode()).decode()
-    return rows, cursor
-
-
-def _decode_list_cursor(cursor: str) -> int:
-    try:
-        text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if not text.startswith(LIST_CURSOR):
-            raise ValueError(text)
-        serial = int(text[len(LIST_CURSOR):])
-        if not 0 <= serial < 2**63:
-            raise ValueError(text)
-        return serial
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise BadRequest("the cursor is not one this server gave out",
-                         code="invalid_cursor") from exc
+    return rows, encode_cursor(rows[-1].serial, LIST_CURSOR) if more else None

@@ -91,8 +91,11 @@ def derived(store: MediaStore, sha256: str, kind: str) -> Path:
     target = store.root / "derived" / kind / f"{sha256}.jpg"
     if target.exists():
         return target
+    source = store.path_for(sha256)
+    if not source.exists():
+        raise NotFound("the photo's bytes are missing", code="not_found")
     render = make_thumbnail if kind == "thumbnail" else customer_copy
-    data = render(store.path_for(sha256))
+    data = render(source)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".part")
     with os.fdopen(fd, "wb") as handle:

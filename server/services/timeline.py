@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from schemas.common import iso
 from server.extensions import db
@@ -20,10 +20,15 @@ def record(order_id: str, *, actor_id: str | None, actor: str, role: str, action
         action=action, details=details, client_time=client_time, device_id=device_id))
 
 
-def entries(order_id: str) -> list[dict]:
-    """The order's timeline, oldest first."""
-    rows = db.session.scalars(select(TimelineEvent).where(
-        TimelineEvent.work_order_id == order_id).order_by(TimelineEvent.id))
+def entries(order_id: str, engineer_id: str | None = None) -> list[dict]:
+    """The order's timeline, oldest first; for an engineer, without other engineers' steps
+    (a previous holder's payloads and devices are not theirs to see)."""
+    statement = select(TimelineEvent).where(
+        TimelineEvent.work_order_id == order_id).order_by(TimelineEvent.id)
+    if engineer_id is not None:
+        statement = statement.where(or_(TimelineEvent.role != "engineer",
+                                        TimelineEvent.actor_id == engineer_id))
+    rows = db.session.scalars(statement)
     return [{"at": iso(e.at), "actor": e.actor, "actor_id": e.actor_id, "role": e.role,
              "action": e.action, "details": e.details, "client_time": e.client_time,
              "device_id": e.device_id} for e in rows]

@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from schemas.common import is_uuid
@@ -37,8 +38,12 @@ def create_user(*, username: str, password: str, role: str, name: str, now: date
                 messaging_kind=(messaging or {}).get("kind"),
                 messaging_url=(messaging or {}).get("url"),
                 messaging_mention=(messaging or {}).get("mention"))
-    db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # a concurrent create of the same name loses here
+            db.session.add(user)
+    except IntegrityError as exc:
+        raise Conflict("that username is taken", code="username_taken",
+                       username=username) from exc
     return user
 
 

@@ -167,7 +167,8 @@ def test_a_client_killed_mid_sync_and_restarted_loses_and_doubles_nothing(
         report = cli_json(home, "sync")
     assert report["complete"] and report["rejected"] == []
     assert cli_json(home, "status") | {"last_sync_cursor": None} == {
-        "pending": [], "uploads": [], "rejected": [], "last_sync_cursor": None}
+        "pending": [], "uploads": [], "refused_uploads": [], "rejected": [],
+        "last_sync_cursor": None}
     history = actions(api, order["id"])
     assert history.count("charge.add") == 2 and history.count("workorder.complete") == 1
     assert api.order(order["id"])["status"] == "completed"

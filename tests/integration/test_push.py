@@ -220,3 +220,50 @@ def test_work_done_offline_keeps_the_devices_time_within_what_the_server_knows(
     assert stored["started_at"] == "2026-11-23T02:00:00Z"  # clamped to the assignment
     assert stored["notes"][0]["at"] == "2026-11-23T08:00:00Z"  # clamped to the server's now
     assert stored["timeline"][-1]["at"] == "2026-11-23T08:00:00Z"
+
+
+def test_a_charge_taking_the_total_past_the_limit_is_rejected_not_a_500(api, world, order):
+    device = api.device()
+    device.do("workorder.accept", work_order_id=order["id"])
+    huge = dict(kind="other", description="x", unit_price="100000000", tax_rate="1")
+    results = [device.do("charge.add", work_order_id=order["id"], charge_id=new_id(),
+                         quantity="1000", **huge) for _ in range(6)]
+    assert [r["status"] for r in results] == ["applied"] * 5 + ["rejected"]
+    assert results[5]["error"]["code"] == "order_total_too_large"
+    stored = api.order(order["id"])
+    assert len(stored["charges"]) == 5
+    assert stored["totals"]["total"] == "1000000000000.00"  # 5 x (1e11 + 100% tax)
+
+
+def test_a_signoff_total_beyond_any_order_is_a_validation_error(api, world, order):
+    device = api.device()
+    device.do("workorder.accept", work_order_id=order["id"])
+    result = device.do("signoff.capture", work_order_id=order["id"], signoff_id=new_id(),
+                       signer_name="x", signature_sha256="0" * 64,
+                       charges_digest="0" * 64, total="1e30")
+    assert result["status"] == "rejected" and result["error"]["code"] == "validation_error"
+
+
+def test_a_mutation_with_bad_arguments_is_kept_in_its_orders_timeline(api, world, order):
+    device = api.device()
+    result = device.do("charge.add", work_order_id=order["id"], charge_id=new_id(),
+                       quantity="-1", catalog_code="LAB-1H")
+    assert result["error"]["code"] == "validation_error"
+    [event] = [e for e in api.order(order["id"])["timeline"] if e["action"] == "rejected"]
+    assert event["details"]["mutation"]["args"]["quantity"] == "-1"
+    theirs = api.create_order(world, assign_to="engineer2")
+    device.do("charge.add", work_order_id=theirs["id"], charge_id=new_id(), quantity="-1",
+              catalog_code="LAB-1H")
+    assert "rejected" not in [e["action"] for e in api.order(theirs["id"])["timeline"]]
+
+
+def test_reusing_a_note_or_signoff_id_is_rejected_not_silently_dropped(api, world, order):
+    device = api.device()
+    device.do("workorder.accept", work_order_id=order["id"])
+    note = device.mutation("workorder.note", work_order_id=order["id"], text="first")
+    device.push(note)
+    again = dict(note, seq=device.seq + 1, args={**note["args"], "text": "second"})
+    device.seq += 1
+    result = device.push(again)["results"][0]
+    assert result["status"] == "rejected" and result["error"]["code"] == "id_conflict"
+    assert [n["text"] for n in api.order(order["id"])["notes"]] == ["first"]
