@@ -94,6 +94,17 @@ class Geofence:
                 _parse_polygon(polygon), self._to_local.transform, interleaved=False
             )
 
+    def to_local(self, lat: float, lon: float) -> tuple[float, float]:
+        """(x, y): metres east and north of the site, in the plane distances are taken in."""
+        x, y = self._to_local.transform(lon, lat)
+        return float(x), float(y)
+
+    def local_outline(self) -> list[tuple[float, float]] | None:
+        """The polygon's outer ring in local metres; None when the fence is a circle."""
+        if self._local_fence is None:
+            return None
+        return [(float(x), float(y)) for x, y in self._local_fence.exterior.coords]
+
     def distance_m(self, lat: float, lon: float) -> float:
         """Metres from the fence to (lat, lon); 0.0 inside or on the border."""
         x, y = self._to_local.transform(lon, lat)

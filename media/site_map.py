@@ -1,7 +1,7 @@
 """A site map as plain drawing data: geofence, photo positions, start position, scale bar.
 
-Projected with pyproj into an azimuthal equidistant plane centred on the site, so the picture
-is true to scale in metres; no map tiles, so the console works on a closed network.
+Projected by media/geofence.py into its azimuthal equidistant plane centred on the site, so the
+picture is true to scale in metres; no map tiles, so the console works on a closed network.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pyproj import Transformer
+from media.geofence import Geofence
 
 
 @dataclass(frozen=True)
@@ -18,12 +18,6 @@ class MapPoint:
     y: float
     label: str
     kind: str  # "site" | "start" | a photo's verification status
-
-
-def _transformer(lat: float, lon: float) -> Transformer:
-    return Transformer.from_crs(
-        "EPSG:4326", f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m",
-        always_xy=True)
 
 
 def _nice_length(max_metres: float) -> float:
@@ -38,15 +32,14 @@ def _nice_length(max_metres: float) -> float:
 def site_map(site: dict, photos: list[tuple[str, float, float, str]],
              start: tuple[float, float] | None, width: int = 520, height: int = 380) -> dict:
     """Drawing data in SVG pixels for the site, its fence, `photos` (label, lat, lon, status)."""
-    centre_lat, centre_lon = site["location"]["lat"], site["location"]["lon"]
-    to_metres = _transformer(centre_lat, centre_lon)
-    ring = None
-    if site.get("geofence"):
-        ring = [to_metres.transform(lon, lat) for lon, lat in site["geofence"]["coordinates"][0]]
-    radius = None if ring else float(site.get("radius_m") or 200.0)
-    marks = [(label, *to_metres.transform(lon, lat), status) for label, lat, lon, status in photos]
+    # The fence's own parsing and projection: the map shows exactly what the check measured.
+    fence = Geofence(site["location"]["lat"], site["location"]["lon"], site.get("geofence"),
+                     float(site.get("radius_m") or 200.0))
+    ring = fence.local_outline()
+    radius = None if ring else fence.radius_m
+    marks = [(label, *fence.to_local(lat, lon), status) for label, lat, lon, status in photos]
     if start:
-        marks.append(("start", *to_metres.transform(start[1], start[0]), "start"))
+        marks.append(("start", *fence.to_local(*start), "start"))
     xs = [0.0] + [x for _, x, _, _ in marks] + ([x for x, _ in ring] if ring else [-radius, radius])
     ys = [0.0] + [y for _, _, y, _ in marks] + ([y for _, y in ring] if ring else [-radius, radius])
     span = max(max(xs) - min(xs), max(ys) - min(ys), 50.0) * 1.2

@@ -37,6 +37,11 @@ def from_environment(env=os.environ) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("FIELDSYNC_RATELIMIT_STORAGE_URI", "memory://"),
         "PUBLIC_RATE_LIMIT": env.get("FIELDSYNC_PUBLIC_RATE_LIMIT", "120 per minute"),
         "RATING_RATE_LIMIT": env.get("FIELDSYNC_RATING_RATE_LIMIT", "10 per minute"),
+        # Password guesses per client address: console sign-in and POST /api/v1/auth/token.
+        "LOGIN_RATE_LIMIT": env.get("FIELDSYNC_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Console sessions end this long after sign-in, however busy.
+        "CONSOLE_SESSION_MAX_HOURS": float(env.get("FIELDSYNC_CONSOLE_SESSION_MAX_HOURS", 12)),
+        "AUDIT_PAGE_SIZE": int(env.get("FIELDSYNC_AUDIT_PAGE_SIZE", 100)),
         # How far outside [accepted, completed or now] a photo's capture time may be.
         "PHOTO_WINDOW_SLACK_MINUTES": int(env.get("FIELDSYNC_PHOTO_WINDOW_SLACK_MINUTES", 30)),
         # Overdue alerts: hours per priority as JSON, e.g. {"urgent": {"warning": 1}}.
@@ -50,4 +55,7 @@ def from_environment(env=os.environ) -> dict:
                                                       15)),
         # None: derived from SECRET_KEY by server/alerts/adapters/webhook.py.
         "WEBHOOK_SECRET": env.get("FIELDSYNC_WEBHOOK_SECRET"),
+        # Off: messaging URLs resolving to loopback, private, link-local and other
+        # non-public addresses are refused at send time (no probing of internal services).
+        "ALERT_ALLOW_PRIVATE_URLS": env.get("FIELDSYNC_ALERT_ALLOW_PRIVATE_URLS", "0") == "1",
     }

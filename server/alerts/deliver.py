@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -10,9 +11,10 @@ import httpx
 from sqlalchemy.orm import Session
 
 from server.alerts import messages, outbox
-from server.alerts.adapters import adapter_for
+from server.alerts.adapters import Outcome, adapter_for
 from server.models import Alert, AlertDelivery, User, WorkOrderRow
 
+log = logging.getLogger(__name__)
 MAX_BATCHES = 1000  # a round ends anyway; the next one picks up what is left
 
 
@@ -27,10 +29,27 @@ def deliver(session: Session, clock: Callable[[], datetime], config: dict) -> Co
             if not claimed.ids and not claimed.deferred:
                 break  # deferred rows moved past now, so every batch makes progress
             for delivery_id in claimed.ids:
-                outcome = _send(session, client, delivery_id, clock(), config)
-                summary[outbox.record(session, delivery_id, outcome, clock(), config)] += 1
-                session.commit()
+                summary[_deliver_one(session, client, delivery_id, clock, config)] += 1
     return summary
+
+
+def _deliver_one(session: Session, client: httpx.Client, delivery_id: int,
+                 clock: Callable[[], datetime], config: dict) -> str:
+    """Send and record one delivery; a bug in one row never ends the round for the rest."""
+    try:
+        outcome = _send(session, client, delivery_id, clock(), config)
+    except Exception as exc:  # a bug, not the endpoint: recorded as a retry, logged
+        session.rollback()
+        log.exception("alert delivery %s failed unexpectedly", delivery_id)
+        outcome = Outcome("retry", f"unexpected error: {type(exc).__name__}")
+    try:
+        state = outbox.record(session, delivery_id, outcome, clock(), config)
+        session.commit()
+    except Exception:  # the lease runs out and the row is sent again
+        session.rollback()
+        log.exception("recording alert delivery %s failed", delivery_id)
+        return "error"
+    return state
 
 
 def _send(session: Session, client: httpx.Client, delivery_id: int, now: datetime,

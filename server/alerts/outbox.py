@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -124,8 +125,10 @@ def record(session: Session, delivery_id: int, outcome: Outcome, now: datetime,
         row.state = "failed"
     else:
         wait = backoff(row.attempts, config)
-        if outcome.retry_after:
-            wait = max(wait, timedelta(seconds=outcome.retry_after))
+        if outcome.retry_after and math.isfinite(outcome.retry_after):
+            # capped: an endpoint's wish never parks a row for longer than our own backoff
+            asked = min(outcome.retry_after, config["ALERT_BACKOFF_MAX_SECONDS"])
+            wait = max(wait, timedelta(seconds=asked))
         row.next_attempt_at = now + wait
     return row.state if row.state != "pending" else "retrying"
 

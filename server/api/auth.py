@@ -10,14 +10,19 @@ from schemas.auth import TokenInputSchema, TokenOutputSchema, UserInputSchema, U
 from schemas.common import iso
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
+from server.extensions import limiter
+from server.limits import failed_sign_in, login_limit
 from server.services import users
 from server.services.customers_public import rating_summary
+from sync.errors import Forbidden
 
 bp = Blueprint("auth", __name__)
+OFFICE_ROLES = ("supervisor", "dispatcher")
 
 
 @endpoint(bp, "/auth/token", methods=["POST"], roles=None, body=TokenInputSchema,
           response=TokenOutputSchema, summary="Exchange a username and password for a token")
+@limiter.limit(login_limit, deduct_when=failed_sign_in)  # failed guesses per client address
 def issue_token(body):
     ttl = timedelta(hours=current_app.config["TOKEN_TTL_HOURS"])
     token, row, user = users.issue_token(
@@ -38,6 +43,10 @@ def revoke_token():
           body=UserInputSchema, response=UserOutputSchema, status=201,
           summary="Create a user")
 def create_user(body):
+    if body["role"] in OFFICE_ROLES and g.user.role != "supervisor":
+        # A dispatcher hires engineers; office accounts (and their powers) need a supervisor.
+        raise Forbidden("only a supervisor may create supervisor or dispatcher accounts",
+                        role=body["role"])
     user = users.create_user(now=utcnow(), hash_method=current_app.config["PASSWORD_HASH_METHOD"],
                              **body)
     return users.user_document(user)

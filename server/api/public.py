@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint
 
 from schemas.common import iso
 from schemas.public import PublicOrderSchema, RatingInputSchema, RatingOutputSchema
 from server.api.endpoint import endpoint
 from server.clock import utcnow
+from server.limits import public_limit, rating_limit
 from server.services import customers_public
 
 bp = Blueprint("public", __name__)
-
-
-def public_limit() -> str:
-    return current_app.config["PUBLIC_RATE_LIMIT"]
-
-
-def rating_limit() -> str:
-    return current_app.config["RATING_RATE_LIMIT"]
 
 
 @endpoint(bp, "/public/orders/<token>", methods=["GET"], roles=None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from datetime import datetime
+
+from flask import Flask, Response
 
 
 def register(app: Flask) -> None:
@@ -13,3 +15,19 @@ def register(app: Flask) -> None:
     register_views()
     app.register_blueprint(customer.bp)
     app.register_blueprint(supervisor)
+
+
+def parse_time(text: str) -> datetime:
+    """An RFC 3339 time from a document (`Z` or an offset) as an aware datetime."""
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def forbid_framing(response: Response) -> Response:
+    """No page of ours may be framed by another site (clickjacking of the forms)."""
+    response.headers["X-Frame-Options"] = "DENY"
+    policy = response.headers.get("Content-Security-Policy")
+    if not policy:
+        response.headers["Content-Security-Policy"] = "frame-ancestors 'none'"
+    elif "frame-ancestors" not in policy:
+        response.headers["Content-Security-Policy"] = policy + "; frame-ancestors 'none'"
+    return response

@@ -12,19 +12,14 @@ from media.store import MediaStore
 from schemas.public import COMPLAINT_TAGS, PRAISE_TAGS, RatingInputSchema
 from server.clock import utcnow
 from server.extensions import db, limiter
+from server.limits import public_limit, rating_limit
+from server.pages import forbid_framing, parse_time
 from server.services import customers_public, photos
 from sync.errors import DomainError
 
 bp = Blueprint("customer", __name__, url_prefix="/c", template_folder="templates")
 LOCALES = {"zh-CN": "zh_Hans_CN", "en": "en"}
-
-
-def _public_limit() -> str:
-    return current_app.config["PUBLIC_RATE_LIMIT"]
-
-
-def _rating_limit() -> str:
-    return current_app.config["RATING_RATE_LIMIT"]
+bp.after_request(forbid_framing)
 
 
 def _render(view: dict, token: str, *, errors: dict | None = None, status: int = 200):
@@ -36,31 +31,26 @@ def _render(view: dict, token: str, *, errors: dict | None = None, status: int =
         rated=request.args.get("rated") == "1",
         money=lambda value: format_currency(value, currency),
         number=format_decimal, percent=lambda v: format_percent(v, "#,##0%"),
-        when=lambda text: format_datetime(_parse(text), "medium") if text else "",
+        when=lambda text: format_datetime(parse_time(text), "medium") if text else "",
     ), status))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = (
-        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'")
+        "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'; "
+        "frame-ancestors 'none'")
     return response
 
 
-def _parse(text: str):
-    from datetime import datetime
-
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
-
-
 @bp.get("/<token>")
-@limiter.limit(_public_limit)
+@limiter.limit(public_limit)
 def order_page(token):
     row = customers_public.order_for_token(token)
     return _render(customers_public.public_view(row, token), token)
 
 
 @bp.post("/<token>/rating")
-@limiter.limit(_rating_limit)
+@limiter.limit(rating_limit)
 def rate(token):
     row = customers_public.order_for_token(token)
     form = {"stars": request.form.get("stars", type=int),
@@ -82,7 +72,7 @@ def rate(token):
 
 
 @bp.get("/<token>/photos/<photo_id>.jpg")
-@limiter.limit(_public_limit)
+@limiter.limit(public_limit)
 def photo(token, photo_id):
     """A re-encoded copy with no EXIF at all; the original stays evidence."""
     row = customers_public.order_for_token(token)

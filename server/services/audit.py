@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import func, select
 
 from media.site_map import site_map
@@ -9,6 +11,7 @@ from server.extensions import db
 from server.models import Site, TimelineEvent, User, WorkOrderRow
 from server.services import orders_repo, timeline
 from sync.document import to_document
+from sync.money import money_str, totals
 
 PHOTO_FLAGS = ("outside_geofence", "time_mismatch", "duplicate", "no_location")
 FLAGS = PHOTO_FLAGS + ("near_duplicate", "ad_hoc_charge", "signed_more_than_once",
@@ -61,34 +64,74 @@ def alert_counts(order_ids: list[str]) -> dict[str, int]:
     return dict(rows.all())
 
 
+PAGE_SIZE = 100
+MAX_PAGE = 1_000_000  # keeps OFFSET inside a BIGINT whatever the query string says
+BATCH = 500  # rows read at a time while a flag filter skips non-matching orders
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of the queue; `page` 1 is the newest."""
+
+    items: list[dict]
+    page: int
+    has_older: bool
+
+    @property
+    def has_newer(self) -> bool:
+        return self.page > 1
+
+
 def queue(*, engineer_id: str | None = None, region: str | None = None,
-          flag: str | None = None, limit: int = 100) -> list[dict]:
-    """Completed orders waiting for verification, newest first, with their flags."""
+          flag: str | None = None, page: int = 1, per_page: int = PAGE_SIZE) -> QueuePage:
+    """Completed orders waiting for verification, newest first, with their flags, a page at a
+    time. Engineer and region are filtered in SQL; flags are computed, so with a flag filter
+    the rows are read in batches until the page (and one more, to know of older) is full."""
+    page = min(max(1, page), MAX_PAGE)
     statement = (select(WorkOrderRow).join(Site, WorkOrderRow.site_id == Site.id)
                  .where(WorkOrderRow.status == "completed")
-                 .order_by(WorkOrderRow.completed_at.desc()).limit(1000))
+                 .order_by(WorkOrderRow.completed_at.desc(), WorkOrderRow.id.desc()))
     if engineer_id:
         statement = statement.where(WorkOrderRow.assigned_engineer_id == engineer_id)
     if region:
         statement = statement.where(Site.region == region)
-    rows = list(db.session.scalars(statement))
+    skip, wanted = (page - 1) * per_page, per_page + 1
+    offset = 0
+    if flag is None:  # every row matches: let the database skip
+        offset, skip = skip, 0
+    items: list[dict] = []
+    while len(items) < wanted:
+        batch = BATCH if flag else wanted
+        rows = list(db.session.scalars(statement.limit(batch).offset(offset)))
+        for item in _items(rows):
+            if flag and flag not in item["flags"]:
+                continue
+            if skip:
+                skip -= 1
+                continue
+            items.append(item)
+        if len(rows) < batch:
+            break
+        offset += batch
+    return QueuePage(items=items[:per_page], page=page, has_older=len(items) > per_page)
+
+
+def _items(rows: list[WorkOrderRow]) -> list[dict]:
     ids = [row.id for row in rows]
     rejected, alerts = _rejected_counts(ids), alert_counts(ids)
     names = _engineer_names({row.assigned_engineer_id for row in rows})
-    items = []
-    for row in rows:
-        flags = order_flags(row, rejected.get(row.id, 0), alerts.get(row.id, 0))
-        if flag and flag not in flags:
-            continue
-        document = to_document(orders_repo.to_aggregate(row))
-        items.append({"id": row.id, "number": row.number, "title": row.title,
-                      "engineer": names.get(row.assigned_engineer_id, ""),
-                      "region": row.site.region, "completed_at": row.completed_at,
-                      "total": document["totals"]["total"], "currency": row.currency,
-                      "flags": flags})
-        if len(items) == limit:
-            break
-    return items
+    return [{"id": row.id, "number": row.number, "title": row.title,
+             "engineer": names.get(row.assigned_engineer_id, ""),
+             "region": row.site.region, "completed_at": row.completed_at,
+             "total": _total(row), "currency": row.currency,
+             "flags": order_flags(row, rejected.get(row.id, 0), alerts.get(row.id, 0))}
+            for row in rows]
+
+
+def _total(row: WorkOrderRow) -> str:
+    """The order's total from its stored, already rounded lines (as the document sums them)."""
+    live = [charge for charge in row.charges if charge.removed_at is None]
+    return money_str(totals(live, row.currency).total, row.currency)
 
 
 def _engineer_names(ids) -> dict[str, str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 OK = {"errcode": 0, "errmsg": "ok"}
+SECRET = "internal-admin-token-7f3a9c: db=10.0.0.5 user=root"  # what an internal service says
 
 
 @dataclass
@@ -33,7 +34,9 @@ class _Server(ThreadingHTTPServer):
 
 class Receiver:
     """Scripted answers per path: 'ok', 'http500', 'slow' (sleeps past the client's timeout),
-    'errcode45009' and 'errcode93000' (WeCom's HTTP 200 with an error code)."""
+    'errcode45009' and 'errcode93000' (WeCom's HTTP 200 with an error code), 'secret200' and
+    'secret500' (SECRET as plain text), 'huge' (200 with 8 MiB of text) and
+    'retry-after=<value>' (429 with that Retry-After header)."""
 
     def __init__(self, slow_seconds: float = 2.0):
         self.requests: list[Received] = []
@@ -88,8 +91,16 @@ class Receiver:
             return self.always.get(path, "ok")
 
     def _answer(self, handler: BaseHTTPRequestHandler, behaviour: str) -> None:
-        status, body = 200, OK
-        if behaviour == "http500":
+        status, body, headers = 200, OK, {"Content-Type": "application/json"}
+        if behaviour in ("secret200", "secret500", "huge"):
+            status = 500 if behaviour == "secret500" else 200
+            text = SECRET if behaviour != "huge" else SECRET * (8 * 1024 * 1024 // len(SECRET))
+            self._write(handler, status, {"Content-Type": "text/plain"}, text.encode())
+            return
+        if behaviour.startswith("retry-after="):
+            status, body = 429, {"error": "slow down"}
+            headers["Retry-After"] = behaviour.removeprefix("retry-after=")
+        elif behaviour == "http500":
             status, body = 500, {"error": "boom"}
         elif behaviour == "slow":
             time.sleep(self.slow_seconds)
@@ -97,12 +108,17 @@ class Receiver:
             code = int(behaviour.removeprefix("errcode"))
             body = {"errcode": code, "errmsg": {45009: "api freq out of limit",
                                                 93000: "invalid webhook url"}.get(code, "x")}
-        data = json.dumps(body).encode()
+        self._write(handler, status, headers, json.dumps(body).encode())
+
+    @staticmethod
+    def _write(handler: BaseHTTPRequestHandler, status: int, headers: dict,
+               data: bytes) -> None:
         try:
             handler.send_response(status)
-            handler.send_header("Content-Type", "application/json")
+            for name, value in headers.items():
+                handler.send_header(name, value)
             handler.send_header("Content-Length", str(len(data)))
             handler.end_headers()
             handler.wfile.write(data)
         except OSError:
-            pass  # the client gave up (timeout)
+            pass  # the client gave up (timeout, or it read all it wanted)

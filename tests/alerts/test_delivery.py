@@ -30,7 +30,7 @@ def test_a_500_is_retried_after_a_backoff_and_then_delivered(api, world, team, c
     deliver(api)
     assert delivery(api, order["id"]) == {"recipient_id": team.ids["li"], "kind": "wecom",
                                           "state": "pending", "attempts": 1,
-                                          "last_error": 'HTTP 500: {"error": "boom"}'}
+                                          "last_error": "HTTP 500"}
     clock.advance(seconds=14)  # the first wait is 15-30 s
     deliver(api)
     assert len(receiver.to("/wecom/li")) == 1

@@ -23,7 +23,8 @@ def env_for(database_url: str, tmp_path: Path, **extra) -> dict:
     return {**os.environ, "DATABASE_URL": database_url,
             "FIELDSYNC_MEDIA_DIR": str(tmp_path / "media"),
             "FIELDSYNC_SECRET_KEY": "test-secret", "FIELDSYNC_PUBLIC_URL": "http://fieldsync.test",
-            "FIELDSYNC_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **extra}
+            "FIELDSYNC_PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "FIELDSYNC_ALERT_ALLOW_PRIVATE_URLS": "1", **extra}
 
 
 def flask(*args: str) -> list[str]:
@@ -133,7 +134,8 @@ def test_the_scheduler_process_scans_and_delivers_on_its_own(api, world, team, r
 def test_the_scheduler_in_several_gunicorn_workers_sends_once(api, world, team, receiver,
                                                               database_url, tmp_path, workers):
     api.create_order(world, assign_to="li")
-    extra = {"FIELDSYNC_SCHEDULER": "1", "FIELDSYNC_ALERT_DELIVER_INTERVAL_SECONDS": "1"}
+    extra = {"FIELDSYNC_SCHEDULER": "1", "FIELDSYNC_ALERT_DELIVER_INTERVAL_SECONDS": "1",
+             "FIELDSYNC_ALERT_ALLOW_PRIVATE_URLS": "1"}
     media = tmp_path / "live-media"
     media.mkdir()
     with live_server(database_url, media, workers=workers, extra_env=extra):

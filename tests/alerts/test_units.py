@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import click
@@ -12,7 +12,8 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from server.alerts import messages, outbox, rules, scheduler
-from server.alerts.adapters import slack, wecom
+from server.alerts.adapters import Outcome, retry_after, slack, wecom
+from server.alerts.addresses import refused_reason
 from server.alerts.commands import Rfc3339
 
 CONFIG = {"ALERT_BACKOFF_SECONDS": 30, "ALERT_BACKOFF_MAX_SECONDS": 3600}
@@ -141,3 +142,39 @@ def test_jobs_coalesce_run_alone_and_tolerate_late_starts():
     for job in jobs.values():
         assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 300)
     assert jobs["alerts-scan"].trigger.interval == timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("header, seconds", [
+    ("120", 120.0), ("0", 0.0), ("1e12", 3600.0), ("inf", None), ("-inf", None), ("nan", None),
+    ("-5", None), ("Wed, 21 Oct 2026 07:28:00 GMT", None), ("", None),
+])
+def test_retry_after_is_a_finite_non_negative_number_capped_at_the_maximum_backoff(header,
+                                                                                   seconds):
+    response = httpx.Response(429, headers={"Retry-After": header})
+    assert retry_after(response, CONFIG) == seconds
+
+
+def test_an_outcome_asking_for_an_endless_wait_is_capped_when_recorded():
+    row = SimpleNamespace(state="pending", attempts=1, claimed_until=None, last_error=None,
+                          next_attempt_at=None)
+    session = SimpleNamespace(get=lambda *args, **kwargs: row)
+    now = datetime(2026, 11, 23, tzinfo=UTC)
+    state = outbox.record(session, 1, Outcome("retry", "HTTP 429", retry_after=1e300), now,
+                          {**CONFIG, "ALERT_MAX_ATTEMPTS": 8})
+    assert state == "retrying"
+    assert row.next_attempt_at == now + timedelta(hours=1)
+
+
+@pytest.mark.parametrize("url", [
+    "http://127.0.0.1:8085/", "http://localhost/hook", "http://10.1.2.3/", "http://192.168.0.9/",
+    "http://172.16.0.1/", "http://169.254.169.254/latest/meta-data/", "http://0.0.0.0/",
+    "http://[::1]/", "http://[::ffff:127.0.0.1]/", "http://[fe80::1]/", "http://224.0.0.1/",
+    "http://240.0.0.1/", "http://100.64.0.1/",
+])
+def test_urls_resolving_to_local_addresses_are_refused(url):
+    assert refused_reason(url, allow_private=False) == "refused: private or local address"
+    assert refused_reason(url, allow_private=True) is None
+
+
+def test_a_public_address_is_not_refused():
+    assert refused_reason("https://93.184.216.34/hook", allow_private=False) is None

@@ -1,12 +1,20 @@
-"""Messaging adapters: each turns a message into its endpoint's request and reads the answer."""
+"""Messaging adapters: each turns a message into its endpoint's request and reads the answer.
+
+What an endpoint answers is never stored: `last_error` is shown to dispatchers, and a messaging
+URL pointing inside our network must not become a way to read internal services. Only coarse
+facts are kept (status code, WeCom's errcode, an exception's class name)."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import httpx
 
+from server.alerts.addresses import refused_reason
 from server.alerts.messages import Message
+
+MAX_REPLY_BYTES = 64 * 1024  # enough for any real answer; a bigger one is cut, not buffered
 
 
 @dataclass(frozen=True)
@@ -38,29 +46,50 @@ class Adapter:
         """Any 2xx is delivered, 429 and 5xx are worth retrying, other answers are final."""
         if response.is_success:
             return DELIVERED
-        error = f"HTTP {response.status_code}: {response.text[:200]}"
+        error = f"HTTP {response.status_code}"
         if response.status_code == 429 or response.status_code >= 500:
-            return Outcome("retry", error, _retry_after(response))
+            return Outcome("retry", error, retry_after(response, self.config))
         return Outcome("failed", error)
 
     def send(self, client: httpx.Client, url: str, message: Message) -> Outcome:
         """POST the message; network trouble and timeouts are retried."""
+        refused = refused_reason(url, allow_private=self.config.get("ALERT_ALLOW_PRIVATE_URLS",
+                                                                    False))
+        if refused:
+            return Outcome("failed", refused)
         body, headers = self.request(message)
+        # identity: the cap below counts the bytes we hold, not what they would inflate to
+        headers = {"Content-Type": "application/json", "Accept-Encoding": "identity", **headers}
         try:
-            response = client.post(url, content=body,
-                                   headers={"Content-Type": "application/json", **headers})
+            with client.stream("POST", url, content=body, headers=headers) as response:
+                data = _read_capped(response)
         except httpx.TimeoutException as exc:
             return Outcome("retry", f"timeout: {type(exc).__name__}")
         except httpx.HTTPError as exc:
-            return Outcome("retry", f"{type(exc).__name__}: {exc}"[:300])
-        return self.judge(response)
+            return Outcome("retry", type(exc).__name__)
+        kept = {"Retry-After": response.headers["Retry-After"]} \
+            if "Retry-After" in response.headers else {}
+        return self.judge(httpx.Response(response.status_code, headers=kept, content=data))
 
 
-def _retry_after(response: httpx.Response) -> float | None:
+def _read_capped(response: httpx.Response) -> bytes:
+    data = bytearray()
+    for chunk in response.iter_raw():
+        data += chunk
+        if len(data) >= MAX_REPLY_BYTES:
+            break  # leaving the stream closes the connection; the rest is never read
+    return bytes(data[:MAX_REPLY_BYTES])
+
+
+def retry_after(response: httpx.Response, config: dict) -> float | None:
+    """Retry-After in seconds when it is a finite number >= 0, capped at the maximum backoff."""
     try:
-        return float(response.headers.get("Retry-After", ""))
+        seconds = float(response.headers.get("Retry-After", ""))
     except ValueError:
         return None
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return min(seconds, float(config.get("ALERT_BACKOFF_MAX_SECONDS", 3600)))
 
 
 def adapter_for(kind: str, config: dict) -> Adapter:

@@ -12,6 +12,7 @@ from server.alerts.messages import Message
 MAX_CONTENT_BYTES = 4096
 RATE_LIMITED = 45009
 BAD_WEBHOOK_URL = 93000
+MAX_ERRMSG = 100  # WeCom's own messages are short; anything longer is not one
 
 
 def escape(value: str) -> str:
@@ -55,11 +56,11 @@ class WeComAdapter(Adapter):
         try:
             answer = response.json()
             errcode = int(answer.get("errcode", -1))
-        except (ValueError, AttributeError, TypeError):
-            return Outcome("retry", f"not a WeCom answer: {response.text[:200]}")
+        except (ValueError, AttributeError, TypeError, OverflowError):
+            return Outcome("retry", f"not a WeCom answer (HTTP {response.status_code})")
         if errcode == 0:
             return DELIVERED
-        error = f"wecom errcode {errcode}: {answer.get('errmsg', '')}"[:300]
+        error = f"wecom errcode {errcode}: {str(answer.get('errmsg', ''))[:MAX_ERRMSG]}"
         if errcode == RATE_LIMITED:
             return Outcome("retry", error, retry_after=60)
         if errcode == BAD_WEBHOOK_URL:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Blueprint
+
+from server.pages import forbid_framing, parse_time
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor",
                template_folder="../templates")
+bp.after_request(forbid_framing)
 
 
 @bp.app_template_filter("when")
@@ -16,7 +17,7 @@ def when(value) -> str:
     if not value:
         return "—"
     if isinstance(value, str):
-        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        value = parse_time(value)
     return value.strftime("%Y-%m-%d %H:%M UTC")
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from server.clock import utcnow
 from server.extensions import csrf, db, limiter
+from server.limits import failed_sign_in, login_limit
 from server.models import User
 from server.pages.supervisor import bp
 from server.services.users import check_password
@@ -23,6 +25,17 @@ def _protect_forms():
         csrf.protect()
 
 
+def session_expired() -> bool:
+    """A console session ends CONSOLE_SESSION_MAX_HOURS after sign-in, however often it is
+    used: a stolen or forgotten cookie does not live forever by being refreshed."""
+    try:
+        signed_in_at = datetime.fromisoformat(session["signed_in_at"])
+    except (KeyError, TypeError, ValueError):
+        return True
+    limit = timedelta(hours=current_app.config["CONSOLE_SESSION_MAX_HOURS"])
+    return not timedelta(0) <= utcnow() - signed_in_at <= limit
+
+
 def console_user() -> User | None:
     user_id = session.get("user_id")
     user = db.session.get(User, user_id) if user_id else None
@@ -36,6 +49,10 @@ def console_view(fn):
 
     @wraps(fn)
     def view(*args, **kwargs):
+        if "user_id" in session and session_expired():
+            session.clear()
+            flash("Your session has ended; please sign in again.")
+            return redirect(url_for("supervisor.login", next=request.path))
         user = console_user()
         if user is None:
             if "user_id" in session:
@@ -53,12 +70,8 @@ def supervisors_only():
         abort(403)
 
 
-def _limit() -> str:
-    return current_app.config["RATING_RATE_LIMIT"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_sign_in)
 def login():
     error = None
     if request.method == "POST":
