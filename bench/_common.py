@@ -11,7 +11,6 @@ server/services/dispatch.py). Measurements then go through the real HTTP API.
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import shutil
 import statistics
@@ -31,8 +30,8 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import create_engine, insert, select, text, update  # noqa: E402
 
-PG_ADMIN_URL = os.environ.get("FIELDSYNC_TEST_PG",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+from tests.databases import PG_ADMIN_URL, postgres_reachable  # noqa: E402
+
 PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 CATALOG = (("LAB-1H", "labour", "33.33", "0.06"), ("AC-FILTER", "part", "45.00", "0.13"),
@@ -47,14 +46,7 @@ def new_id() -> str:
 
 def postgres_problem() -> str | None:
     """None when PostgreSQL answers at PG_ADMIN_URL, else why not."""
-    try:
-        engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
-        with engine.connect() as connection:
-            connection.execute(text("select 1"))
-        engine.dispose()
-        return None
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
-        return f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    return postgres_reachable()
 
 
 def migrate(url: str, media_dir: Path) -> None:
