@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import UTC, datetime
+from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, validate
+
+from schemas.formats import canonical_uuid
 
 
 class Text(fields.String):
@@ -29,7 +30,7 @@ class UuidStr(fields.String):
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
-            return str(uuid.UUID(text))
+            return canonical_uuid(text)
         except ValueError as exc:
             raise self.make_error("invalid_uuid") from exc
 
@@ -93,13 +94,6 @@ class AwareDateTime(fields.AwareDateTime):
             raise self.make_error("out_of_range") from exc
 
 
-def iso(value: datetime | None) -> str | None:
-    """UTC RFC 3339 with a Z, or None."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
 class LocationSchema(Schema):
     lat = fields.Float(required=True, validate=validate.Range(-90, 90), allow_nan=False)
     lon = fields.Float(required=True, validate=validate.Range(-180, 180), allow_nan=False)
@@ -126,12 +120,3 @@ class GeoJson(fields.Dict):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return _floats(super()._deserialize(value, attr, data, **kwargs))
-
-
-def is_uuid(text: str) -> bool:
-    """True for a string that parses as a UUID."""
-    try:
-        uuid.UUID(text)
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return True

@@ -8,7 +8,8 @@ from marshmallow import Schema, fields, validate
 
 from schemas.auth import LANGUAGES
 from schemas.common import AwareDateTime, DecimalValue, GeoJson, LocationSchema, Text, UuidStr
-from schemas.mutations import CHARGE_KINDS, MAX_PRICE
+from schemas.limits import MAX_PRICE
+from schemas.mutations import CHARGE_KINDS
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 

@@ -7,10 +7,8 @@ from decimal import Decimal
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from schemas.common import DecimalValue, LocationSchema, Sha256, Text, UuidStr
-from sync.money import MAX_ORDER_TOTAL
+from schemas.limits import MAX_ORDER_TOTAL, MAX_PRICE, MAX_QUANTITY
 
-MAX_QUANTITY = Decimal("1000000")
-MAX_PRICE = Decimal("100000000")
 CHARGE_KINDS = ("part", "labour", "callout", "travel", "other")
 PHOTO_KINDS = ("before", "after", "serial", "other")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from schemas.common import iso as _iso
+from schemas.formats import iso as _iso
+from schemas.formats import parse_time
 from sync.digest import charges_digest
 from sync.model import ChargeLine, Note, Photo, Signoff, WorkOrder
 from sync.money import money_str, totals
@@ -13,7 +14,7 @@ from sync.mutations import charge_details
 
 
 def _parse_time(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return None if value is None else parse_time(value)
 
 
 def signoff_document(signoff: Signoff | None, currency: str) -> dict | None:

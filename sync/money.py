@@ -8,10 +8,6 @@ from functools import cache
 
 from babel.numbers import get_currency_precision, is_currency
 
-# The largest order total the rules accept: far beyond any field job, and far inside what the
-# database's scaled integers hold (about 9.2e14), so money can never overflow a column.
-MAX_ORDER_TOTAL = Decimal("1000000000000")
-
 
 @cache
 def minor_unit_exponent(currency: str) -> Decimal:

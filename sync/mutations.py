@@ -13,12 +13,13 @@ from datetime import datetime
 from marshmallow import ValidationError
 
 from schemas.common import first_errors
+from schemas.limits import MAX_ORDER_TOTAL
 from schemas.mutations import ARGS_SCHEMAS
 from sync import status as st
 from sync.digest import charges_digest
 from sync.errors import Conflict, DomainError, NotFound, ValidationFailed
 from sync.model import CatalogEntry, ChargeLine, Note, Photo, Signoff, WorkOrder
-from sync.money import MAX_ORDER_TOTAL, line_amounts, money_str, plain, round_money, totals
+from sync.money import line_amounts, money_str, plain, round_money, totals
 
 
 @dataclass(frozen=True)

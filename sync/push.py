@@ -6,13 +6,12 @@ caller's transaction, so a crash anywhere rolls the whole push back and the devi
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 
-from schemas.common import is_uuid
+from schemas.formats import canonical_uuid, is_uuid, parse_time
 from sync.errors import Conflict, DomainError, NotFound, ValidationFailed
 from sync.model import WorkOrder
 from sync.mutations import (
@@ -138,7 +137,7 @@ def parse_client_time(value) -> datetime | None:
     if value is None:
         return None
     try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        parsed = parse_time(str(value))
     except ValueError as exc:
         raise ValidationFailed("client_time is not RFC 3339",
                                fields={"client_time": ["Not a valid datetime."]}) from exc
@@ -189,7 +188,7 @@ def _order_named_in(storage: PushStorage, envelope: Envelope, actor: Actor) -> s
     named = envelope.args.get("work_order_id") if isinstance(envelope.args, dict) else None
     if not isinstance(named, str) or not is_uuid(named):
         return None
-    order = storage.load_order(str(uuid.UUID(named)), actor)
+    order = storage.load_order(canonical_uuid(named), actor)
     return order.id if order is not None else None
 
 

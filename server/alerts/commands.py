@@ -9,6 +9,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from schemas.formats import parse_time
 from server.extensions import db
 
 
@@ -21,7 +22,7 @@ class Rfc3339(click.ParamType):
         if isinstance(value, datetime):
             return value
         try:
-            parsed = datetime.fromisoformat(value)
+            parsed = parse_time(value)
         except ValueError:
             self.fail(f"{value!r} is not an RFC 3339 time", param, ctx)
         if parsed.tzinfo is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemas.common import iso
+from schemas.formats import iso
 from server.models import Alert, AlertDelivery, WorkOrderRow
 from sync.errors import NotFound
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from schemas.common import iso
+from schemas.formats import iso
 
 TEXT = {
     "zh-CN": {

@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, g
 
 from schemas.auth import TokenInputSchema, TokenOutputSchema, UserInputSchema, UserOutputSchema
-from schemas.common import iso
+from schemas.formats import iso
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
 from server.extensions import limiter

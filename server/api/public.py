@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from schemas.common import iso
+from schemas.formats import iso
 from schemas.public import PublicOrderSchema, RatingInputSchema, RatingOutputSchema
 from server.api.endpoint import endpoint
 from server.clock import utcnow

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Flask, Response
 
 
@@ -15,11 +13,6 @@ def register(app: Flask) -> None:
     register_views()
     app.register_blueprint(customer.bp)
     app.register_blueprint(supervisor)
-
-
-def parse_time(text: str) -> datetime:
-    """An RFC 3339 time from a document (`Z` or an offset) as an aware datetime."""
-    return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
 def forbid_framing(response: Response) -> Response:

@@ -9,11 +9,12 @@ from flask_babel import format_currency, format_datetime, format_decimal, format
 from marshmallow import ValidationError
 
 from media.store import MediaStore
+from schemas.formats import parse_time
 from schemas.public import COMPLAINT_TAGS, PRAISE_TAGS, RatingInputSchema
 from server.clock import utcnow
 from server.extensions import db, limiter
 from server.limits import public_limit, rating_limit
-from server.pages import forbid_framing, parse_time
+from server.pages import forbid_framing
 from server.services import customers_public, photos
 from sync.errors import DomainError
 

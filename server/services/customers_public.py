@@ -10,7 +10,7 @@ from functools import partial
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 
-from schemas.common import iso as _iso
+from schemas.formats import iso as _iso
 from server.extensions import db
 from server.models import Rating, User, WorkOrderRow
 from server.services import orders_repo, timeline

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from schemas.common import is_uuid
+from schemas.formats import is_uuid
 from server.extensions import db
 from server.models import CatalogItem, Customer, Site, User, WorkOrderRow
 from server.services import orders_repo, timeline

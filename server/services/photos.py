@@ -15,7 +15,7 @@ from media.phash import NEAR_DUPLICATE_MAX_DISTANCE, hash_distance, perceptual_h
 from media.store import MediaStore
 from media.thumbnails import customer_copy, make_thumbnail
 from media.verification import verify_photo
-from schemas.common import is_uuid
+from schemas.formats import is_uuid
 from server.extensions import db
 from server.models import PhotoRow, User, WorkOrderRow
 from sync.errors import NotFound

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
-from schemas.common import iso
+from schemas.formats import iso
 from server.extensions import db
 from server.models import TimelineEvent
 

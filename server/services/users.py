@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from schemas.common import is_uuid
+from schemas.formats import is_uuid
 from server.extensions import db
 from server.models import ApiToken, User
 from sync.errors import Conflict, Forbidden, NotFound, Unauthorized

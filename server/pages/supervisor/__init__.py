@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.pages import forbid_framing, parse_time
+from schemas.formats import parse_time
+from server.pages import forbid_framing
 
 bp = Blueprint("supervisor", __name__, url_prefix="/supervisor",
                template_folder="../templates")

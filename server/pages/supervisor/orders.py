@@ -17,7 +17,7 @@ from flask import (
 )
 
 from media.store import MediaStore
-from schemas.common import is_uuid
+from schemas.formats import is_uuid
 from server.alerts.listing import list_alerts
 from server.clock import utcnow
 from server.extensions import db
