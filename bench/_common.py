@@ -5,7 +5,7 @@ services leave behind for an order created by a dispatcher and assigned to an en
 work_orders (status `assigned`, version 2), two timeline events (`created`, `assign`), one visible
 feed_entries row per (order, engineer) with the next feed number, and the `feed` and
 `workorder_number` counters advanced by exactly what was handed out (server/services/feed.py,
-server/services/dispatch.py). Measurements then go through the real HTTP API.
+server/services/orders.py). Measurements then go through the real HTTP API.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ if str(ROOT) not in sys.path:
 
 from sqlalchemy import create_engine, insert, select, text, update  # noqa: E402
 
+from server.services.tokens import new_token  # noqa: E402
 from tests.databases import PG_ADMIN_URL, postgres_reachable  # noqa: E402
 
 PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
@@ -228,13 +229,13 @@ class Seeder:
         users, tokens = [], []
         start = len(w.engineers)
         for n in range(start, start + count):
-            user_id, token = new_id(), secrets.token_urlsafe(32)
+            user_id, (token, token_hash) = new_id(), new_token(32)
             users.append(dict(id=user_id, username=f"{prefix}{n:05d}",
                               password_hash=self._password_hash, role="engineer",
                               name=f"Engineer {n}", language="en", active=True,
                               created_at=NOW))
             tokens.append(dict(id=new_id(), user_id=user_id,
-                               token_hash=hashlib.sha256(token.encode()).hexdigest(),
+                               token_hash=token_hash,
                                device_id=None, created_at=NOW,
                                expires_at=NOW + timedelta(days=3650), revoked_at=None))
             w.engineers.append(user_id)
@@ -248,7 +249,7 @@ class Seeder:
     def orders(self, assignments: list[str], *, charges_per_order: int = 0,
                notes_per_order: int = 0) -> None:
         """One assigned order per entry of `assignments` (an engineer id), in that order:
-        what dispatch.create_work_order with assigned_engineer_id leaves behind."""
+        what orders.create_work_order with assigned_engineer_id leaves behind."""
         if not assignments:
             return
         m, w = self.m, self.world

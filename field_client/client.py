@@ -12,14 +12,13 @@ from field_client import engine
 from field_client.replica import check_and_apply, local_order
 from field_client.store import LocalStore
 from field_client.transport import Transport
-from media.decode import MIME_TYPES, open_image
+from media.decode import open_image
+from media.formats import MIME_TYPES, SIGNATURE_MIME_TYPES, mime_for
 from sync.digest import charges_digest
 from sync.document import to_document
 from sync.errors import DomainError
 from sync.money import money_str, totals
 from sync.mutations import Actor
-
-MIME = {**MIME_TYPES, "MPO": "image/jpeg"}  # Pillow says MPO for JPEGs with a picture index
 
 
 class CommandError(Exception):
@@ -144,15 +143,14 @@ class FieldClient:
         return self._queue(ref, "charge.remove", charge_id=charge_id)
 
     def photo(self, ref: str, path: Path, kind: str = "after", caption: str | None = None):
-        sha256, content_type = _image_file(Path(path), allowed=("image/jpeg", "image/png",
-                                                                 "image/heic"))
+        sha256, content_type = _image_file(Path(path), allowed=tuple(MIME_TYPES.values()))
         extra = {"caption": caption} if caption else {}
         return self._queue(ref, "photo.attach", files=[(sha256, Path(path), content_type)],
                            photo_id=str(uuid.uuid4()), sha256=sha256, kind=kind, **extra)
 
     def sign(self, ref: str, signer_name: str, signature_png: Path) -> dict:
         """Bind the customer's signature to the charges shown on this device right now."""
-        sha256, content_type = _image_file(Path(signature_png), allowed=("image/png",))
+        sha256, content_type = _image_file(Path(signature_png), allowed=SIGNATURE_MIME_TYPES)
         order = local_order(self.store, self._doc(ref), self.actor())
         total = totals(order.charges, order.currency).total
         return self._queue(ref, "signoff.capture",
@@ -169,7 +167,7 @@ def _image_file(path: Path, allowed: tuple[str, ...]) -> tuple[str, str]:
         raise CommandError(f"no such file: {path}")
     try:
         with open_image(path) as image:
-            content_type = MIME.get(image.format or "")
+            content_type = mime_for(image.format)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the same answer
         raise CommandError(f"{path} is not a JPEG, PNG or HEIC image") from exc
     if content_type not in allowed:

@@ -10,10 +10,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from media.formats import ALLOWED_FORMATS, MIME_TYPES, canonical_format
 from sync.errors import DomainError, TooLarge, UnsupportedMediaType, ValidationFailed
-
-ALLOWED_FORMATS = ("JPEG", "PNG", "HEIF")
-MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "HEIF": "image/heic"}
 
 
 @dataclass(frozen=True)
@@ -41,8 +39,7 @@ def open_image(path: Path) -> Image.Image:
 
 
 def _format_of(im: Image.Image) -> str:
-    # Pillow reports JPEGs carrying a multi-picture index (many phones) as MPO.
-    return "JPEG" if im.format == "MPO" else str(im.format)
+    return canonical_format(im.format)
 
 
 def inspect_image(path: Path, *, max_pixels: int) -> ImageInfo:

@@ -13,6 +13,8 @@ from shapely.validation import explain_validity
 from sync.errors import ValidationFailed
 
 _GEOD = Geod(ellps="WGS84")
+# A site drawn without a polygon is a circle of this radius around its point (the contract).
+DEFAULT_RADIUS_M = 200.0
 
 
 def _invalid(reason: str, **details) -> ValidationFailed:
@@ -93,6 +95,14 @@ class Geofence:
             self._local_fence = shapely.transform(
                 _parse_polygon(polygon), self._to_local.transform, interleaved=False
             )
+
+    @classmethod
+    def for_site(cls, site: dict) -> Geofence:
+        """The fence of a site document (`location`, `geofence`, `radius_m`), with the default
+        radius where none is set."""
+        location = site["location"]
+        return cls(location["lat"], location["lon"], site.get("geofence"),
+                   float(site.get("radius_m") or DEFAULT_RADIUS_M))
 
     def to_local(self, lat: float, lon: float) -> tuple[float, float]:
         """(x, y): metres east and north of the site, in the plane distances are taken in."""

@@ -33,8 +33,7 @@ def site_map(site: dict, photos: list[tuple[str, float, float, str]],
              start: tuple[float, float] | None, width: int = 520, height: int = 380) -> dict:
     """Drawing data in SVG pixels for the site, its fence, `photos` (label, lat, lon, status)."""
     # The fence's own parsing and projection: the map shows exactly what the check measured.
-    fence = Geofence(site["location"]["lat"], site["location"]["lon"], site.get("geofence"),
-                     float(site.get("radius_m") or 200.0))
+    fence = Geofence.for_site(site)
     ring = fence.local_outline()
     radius = None if ring else fence.radius_m
     marks = [(label, *fence.to_local(lat, lon), status) for label, lat, lon, status in photos]

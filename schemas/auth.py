@@ -5,8 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from schemas.common import Text, UuidStr
+from schemas.roles import ROLES
 
-ROLES = ("engineer", "supervisor", "dispatcher")
 LANGUAGES = ("zh-CN", "en")
 
 

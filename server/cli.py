@@ -7,10 +7,14 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 
+from schemas.auth import LANGUAGES
+from schemas.roles import ROLES
 from server.alerts.commands import alerts, scheduler_command
 from server.clock import utcnow
+from server.demo import load_demo
 from server.extensions import db
 from server.services import users
+from sync.errors import DomainError
 
 
 def register(app: Flask) -> None:
@@ -36,15 +40,13 @@ def user():
 
 @user.command("create")
 @click.argument("username")
-@click.option("--role", required=True, type=click.Choice(users.ROLES))
+@click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--password", required=True)
 @click.option("--name", default=None, help="display name (default: the username)")
 @click.option("--region", default=None)
-@click.option("--language", default="zh-CN", type=click.Choice(["zh-CN", "en"]))
+@click.option("--language", default="zh-CN", type=click.Choice(LANGUAGES))
 def create_user(username, role, password, name, region, language):
     """Create a user."""
-    from sync.errors import DomainError
-
     try:
         created = users.create_user(username=username, password=password, role=role,
                                     name=name or username, region=region, language=language,
@@ -60,8 +62,6 @@ def create_user(username, role, password, name, region, language):
 @click.argument("username")
 def revoke_tokens(username):
     """Revoke every token of a user (lost device, staff leaving)."""
-    from sync.errors import DomainError
-
     try:
         count = users.revoke_all_tokens(username, utcnow())
         db.session.commit()
@@ -75,8 +75,6 @@ def revoke_tokens(username):
 @click.option("--url", default="http://127.0.0.1:5000", help="where the server will listen")
 def demo(url):
     """Load the demo data (once) and print the logins and URLs."""
-    from server.demo import load_demo
-
     config = current_app.config
     for line in load_demo(url, config["PASSWORD_HASH_METHOD"], media_dir=config["MEDIA_DIR"],
                           timezone=config["TIMEZONE"]):

@@ -13,8 +13,8 @@ from server.clock import utcnow
 from server.demo_jobs import complete_job, rate_job
 from server.extensions import db
 from server.models import User, WorkOrderRow
-from server.services import dispatch, users
-from server.services.customers_public import rotate_link
+from server.services import catalog, customers, orders, users
+from server.services.customer_links import rotate_link
 
 PASSWORD = "fieldsync-demo"
 PEOPLE = [
@@ -79,14 +79,14 @@ def _create(hash_method: str, store: MediaStore, timezone: str) -> None:
                                              name=name, region=region, now=now,
                                              hash_method=hash_method)
     for code, kind, description, unit, price, tax in CATALOG:
-        dispatch.create_catalog_item({"code": code, "kind": kind, "description": description,
+        catalog.create_catalog_item({"code": code, "kind": kind, "description": description,
                                       "unit": unit, "unit_price": Decimal(price),
                                       "tax_rate": Decimal(tax)}, now)
     sites = []
     for name, address, lat, lon, region in SITES:
-        customer = dispatch.create_customer({"name": name, "address": address,
+        customer = customers.create_customer({"name": name, "address": address,
                                              "phone": "+86 755 0000 0000"}, now)
-        sites.append(dispatch.create_site({"customer_id": customer.id, "address": address,
+        sites.append(customers.create_site({"customer_id": customer.id, "address": address,
                                            "region": region,
                                            "location": {"lat": lat, "lon": lon}}, now))
     engineers = [people["engineer1"].id, people["engineer2"].id]
@@ -98,7 +98,7 @@ def _create(hash_method: str, store: MediaStore, timezone: str) -> None:
                 "priority": priority, "due_at": now + timedelta(hours=4 + index)}
         if index < 10:
             data["assigned_engineer_id"] = engineers[index % 2]
-        rows.append(dispatch.create_work_order(data, people["dispatcher"], now)[0])
+        rows.append(orders.create_work_order(data, people["dispatcher"], now)[0])
     db.session.flush()
     _work_some_jobs(rows, people, store, now, timezone)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-OPEN_STATUSES = ("open", "assigned", "accepted", "in_progress")
+from sync import status as st
+
+OPEN_STATUSES = st.NOT_YET_COMPLETED
 DEFAULT_HOURS = {"warning": 4.0, "escalation": 6.0}
 ANY_PRIORITY = "*"
 
@@ -21,8 +23,8 @@ class Rule:
 
 
 RULES = (
-    Rule("warning", ("assigned",), "assigned_at", to_supervisors=False),
-    Rule("escalation", ("assigned", "accepted", "in_progress"), "assigned_at",
+    Rule("warning", (st.ASSIGNED,), "assigned_at", to_supervisors=False),
+    Rule("escalation", (st.ASSIGNED, st.ACCEPTED, st.IN_PROGRESS), "assigned_at",
          to_supervisors=True),
     Rule("overdue", OPEN_STATUSES, "due_at", to_supervisors=True),
 )

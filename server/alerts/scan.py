@@ -9,6 +9,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from schemas.roles import SUPERVISOR
 from server.alerts import locks, outbox, rules
 from server.models import Alert, User, WorkOrderRow
 from server.models.types import new_id
@@ -93,7 +94,7 @@ def _raise(session: Session, rule: rules.Rule, candidate: Candidate, now: dateti
 
 
 def _supervisors(session: Session) -> list[User]:
-    return list(session.scalars(select(User).where(User.role == "supervisor",
+    return list(session.scalars(select(User).where(User.role == SUPERVISOR,
                                                    User.active.is_(True))
                                 .order_by(User.username)))
 

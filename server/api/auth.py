@@ -8,16 +8,15 @@ from flask import Blueprint, current_app, g
 
 from schemas.auth import TokenInputSchema, TokenOutputSchema, UserInputSchema, UserOutputSchema
 from schemas.formats import iso
+from schemas.roles import ENGINEER, OFFICE
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
 from server.extensions import limiter
 from server.limits import failed_sign_in, login_limit
 from server.services import users
-from server.services.customers_public import rating_summary
-from sync.errors import Forbidden
+from server.services.ratings import rating_summary
 
 bp = Blueprint("auth", __name__)
-OFFICE_ROLES = ("supervisor", "dispatcher")
 
 
 @endpoint(bp, "/auth/token", methods=["POST"], roles=None, body=TokenInputSchema,
@@ -39,16 +38,12 @@ def revoke_token():
     return {"revoked": True}
 
 
-@endpoint(bp, "/users", methods=["POST"], roles=("dispatcher", "supervisor"),
+@endpoint(bp, "/users", methods=["POST"], roles=OFFICE,
           body=UserInputSchema, response=UserOutputSchema, status=201,
           summary="Create a user")
 def create_user(body):
-    if body["role"] in OFFICE_ROLES and g.user.role != "supervisor":
-        # A dispatcher hires engineers; office accounts (and their powers) need a supervisor.
-        raise Forbidden("only a supervisor may create supervisor or dispatcher accounts",
-                        role=body["role"])
     user = users.create_user(now=utcnow(), hash_method=current_app.config["PASSWORD_HASH_METHOD"],
-                             **body)
+                             created_by=g.user, **body)
     return users.user_document(user)
 
 
@@ -63,6 +58,6 @@ def me():
 def get_user(user_id):
     user = users.visible_user(user_id, g.user)
     document = users.user_document(user)
-    if user.role == "engineer":
+    if user.role == ENGINEER:
         document["rating"] = rating_summary(user.id)
     return document

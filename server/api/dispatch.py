@@ -18,15 +18,15 @@ from schemas.dispatch import (
     WorkOrderListQuerySchema,
 )
 from schemas.public import CustomerLinkSchema
+from schemas.roles import ENGINEER, OFFICE, SUPERVISOR
 from schemas.workorder import WorkOrderOutputSchema, WorkOrderPageSchema
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
-from server.services import customers_public, dispatch, orders_repo, timeline
+from server.services import catalog, customer_links, customers, orders, orders_repo, timeline
 from server.services.orders_repo import customer_document, site_document
 from sync.document import to_document
 
 bp = Blueprint("dispatch", __name__)
-OFFICE = ("dispatcher", "supervisor")
 
 
 def _document(row) -> dict:
@@ -36,27 +36,27 @@ def _document(row) -> dict:
 @endpoint(bp, "/customers", methods=["POST"], roles=OFFICE, body=CustomerInputSchema,
           response=CustomerOutputSchema, status=201, summary="Create a customer")
 def create_customer(body):
-    return customer_document(dispatch.create_customer(body, utcnow()))
+    return customer_document(customers.create_customer(body, utcnow()))
 
 
 @endpoint(bp, "/sites", methods=["POST"], roles=OFFICE, body=SiteInputSchema,
           response=SiteOutputSchema, status=201,
           summary="Create a site with a polygon geofence or a radius (default 200 m)")
 def create_site(body):
-    return site_document(dispatch.create_site(body, utcnow()))
+    return site_document(customers.create_site(body, utcnow()))
 
 
 @endpoint(bp, "/catalog", methods=["POST"], roles=OFFICE, body=CatalogInputSchema,
           response=CatalogOutputSchema, status=201, summary="Add an item to the rate card")
 def create_catalog_item(body):
-    return dispatch.catalog_document(dispatch.create_catalog_item(body, utcnow()))
+    return catalog.catalog_document(catalog.create_catalog_item(body, utcnow()))
 
 
 @endpoint(bp, "/workorders", methods=["POST"], roles=OFFICE, body=WorkOrderInputSchema,
           response=WorkOrderOutputSchema, status=201,
           summary="Create a work order; customer_url is shown only here")
 def create_work_order(body):
-    row, token = dispatch.create_work_order(body, g.user, utcnow())
+    row, token = orders.create_work_order(body, g.user, utcnow())
     document = _document(row)
     document["customer_url"] = f"{current_app.config['PUBLIC_URL']}/c/{token}"
     return document
@@ -66,31 +66,31 @@ def create_work_order(body):
           body=AssignInputSchema, response=WorkOrderOutputSchema,
           summary="Assign or reassign to an engineer")
 def assign(order_id, body):
-    return _document(dispatch.assign(order_id, body["engineer_id"], g.user, utcnow()))
+    return _document(orders.assign(order_id, body["engineer_id"], g.user, utcnow()))
 
 
 @endpoint(bp, "/workorders/<order_id>/cancel", methods=["POST"], roles=OFFICE,
           body=CancelInputSchema, response=WorkOrderOutputSchema,
           summary="Cancel an order that is not completed")
 def cancel(order_id, body):
-    return _document(dispatch.cancel(order_id, body["reason"], g.user, utcnow()))
+    return _document(orders.cancel(order_id, body["reason"], g.user, utcnow()))
 
 
-@endpoint(bp, "/workorders/<order_id>/verify", methods=["POST"], roles=("supervisor",),
+@endpoint(bp, "/workorders/<order_id>/verify", methods=["POST"], roles=(SUPERVISOR,),
           body=VerifyInputSchema, response=WorkOrderOutputSchema,
           summary="Approve a completed order or send it back for rework")
 def verify(order_id, body):
-    return _document(dispatch.verify(order_id, body["decision"], body.get("comment"),
+    return _document(orders.verify(order_id, body["decision"], body.get("comment"),
                                      g.user, utcnow()))
 
 
 @endpoint(bp, "/workorders/<order_id>", methods=["GET"], roles=ALL_ROLES,
           response=WorkOrderOutputSchema, summary="One order with its timeline")
 def get_work_order(order_id):
-    row = dispatch.visible_order(order_id, g.user)
+    row = orders.visible_order(order_id, g.user)
     document = _document(row)
     document["timeline"] = timeline.entries(
-        row.id, engineer_id=g.user.id if g.user.role == "engineer" else None)
+        row.id, engineer_id=g.user.id if g.user.role == ENGINEER else None)
     return document
 
 
@@ -98,7 +98,7 @@ def get_work_order(order_id):
           response=WorkOrderPageSchema,
           summary="Orders, newest first (engineers: their own), paginated by cursor")
 def list_work_orders(query):
-    rows, cursor = dispatch.list_orders(query, g.user)
+    rows, cursor = orders.list_orders(query, g.user)
     return {"items": [_document(row) for row in rows], "next_cursor": cursor}
 
 
@@ -106,5 +106,5 @@ def list_work_orders(query):
           response=CustomerLinkSchema,
           summary="Revoke the customer's link and issue a new one")
 def rotate_customer_link(order_id):
-    token = customers_public.rotate_link(order_id, g.user, utcnow())
+    token = customer_links.rotate_link(order_id, g.user, utcnow())
     return {"customer_url": f"{current_app.config['PUBLIC_URL']}/c/{token}"}

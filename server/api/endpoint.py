@@ -10,12 +10,13 @@ from flask import Blueprint, Response, g, jsonify, request
 from marshmallow import Schema, ValidationError
 
 from schemas.common import first_errors
+from schemas.roles import ROLES
 from server.clock import utcnow
 from server.extensions import db, limiter
 from server.services.users import resolve_token
 from sync.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType, ValidationFailed
 
-ALL_ROLES = ("engineer", "supervisor", "dispatcher")
+ALL_ROLES = ROLES
 
 
 def authenticate(roles: tuple[str, ...]):

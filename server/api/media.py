@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Blueprint, Response, current_app, g, request, send_file
 
-from media.decode import MIME_TYPES, open_image
+from media.decode import open_image
+from media.formats import mime_for
 from media.store import MediaStore
 from server.api.endpoint import ALL_ROLES, authenticate, endpoint
 from server.services import photos
@@ -15,7 +16,6 @@ from sync.errors import NotFound
 bp = Blueprint("media", __name__)
 CHUNK = 64 * 1024
 IMMUTABLE = "private, max-age=31536000, immutable"
-MIME = {**MIME_TYPES, "MPO": "image/jpeg"}  # Pillow says MPO for JPEGs with a picture index
 
 
 def media_store() -> MediaStore:
@@ -74,5 +74,5 @@ def content(photo_id):
     if not path.exists():
         raise NotFound("the photo's bytes are missing", code="not_found")
     with open_image(path) as image:
-        mime = MIME.get(image.format or "", "application/octet-stream")
+        mime = mime_for(image.format) or "application/octet-stream"
     return _immutable(send_file(path, mimetype=mime), photo.sha256)

@@ -9,7 +9,7 @@ from schemas.public import PublicOrderSchema, RatingInputSchema, RatingOutputSch
 from server.api.endpoint import endpoint
 from server.clock import utcnow
 from server.limits import public_limit, rating_limit
-from server.services import customers_public
+from server.services import customer_links, customers_public
 
 bp = Blueprint("public", __name__)
 
@@ -18,7 +18,7 @@ bp = Blueprint("public", __name__)
           response=PublicOrderSchema, rate_limit=public_limit,
           summary="The customer's view: itemized charges, totals, digest, sign-off, photos")
 def public_order(token):
-    row = customers_public.order_for_token(token)
+    row = customer_links.order_for_token(token)
     return customers_public.public_view(row, token)
 
 
@@ -26,7 +26,7 @@ def public_order(token):
           body=RatingInputSchema, response=RatingOutputSchema, status=201,
           rate_limit=rating_limit, summary="Rate the engineer, once, after completion")
 def rate(token, body):
-    row = customers_public.order_for_token(token)
+    row = customer_links.order_for_token(token)
     rating = customers_public.rate(row, body, utcnow())
     return {"stars": rating.stars, "tags": rating.tags, "comment": rating.comment,
             "created_at": iso(rating.created_at)}

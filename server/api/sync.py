@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, g
 
 from media.store import MediaStore
+from schemas.roles import ENGINEER
 from schemas.sync import PullOutputSchema, PullQuerySchema, PushInputSchema, PushOutputSchema
 from server.api.endpoint import endpoint
 from server.clock import utcnow
@@ -17,7 +18,7 @@ from sync.pull import pull as pull_changes
 bp = Blueprint("sync", __name__)
 
 
-@endpoint(bp, "/sync/push", methods=["POST"], roles=("engineer",), body=PushInputSchema,
+@endpoint(bp, "/sync/push", methods=["POST"], roles=(ENGINEER,), body=PushInputSchema,
           response=PushOutputSchema,
           summary="Apply a device's queued mutations exactly once, in seq order")
 def push(body):
@@ -28,7 +29,7 @@ def push(body):
                             photo_slack=timedelta(minutes=config["PHOTO_WINDOW_SLACK_MINUTES"]))
 
 
-@endpoint(bp, "/sync/pull", methods=["GET"], roles=("engineer",), query=PullQuerySchema,
+@endpoint(bp, "/sync/pull", methods=["GET"], roles=(ENGINEER,), query=PullQuerySchema,
           response=PullOutputSchema,
           summary="What changed in the engineer's scope since the cursor", snapshot=True)
 def pull(query):

@@ -15,7 +15,7 @@ from server.clock import utcnow
 from server.extensions import db, limiter
 from server.limits import public_limit, rating_limit
 from server.pages import forbid_framing
-from server.services import customers_public, photos
+from server.services import customer_links, customers_public, photos
 from sync.errors import DomainError
 
 bp = Blueprint("customer", __name__, url_prefix="/c", template_folder="templates")
@@ -46,14 +46,14 @@ def _render(view: dict, token: str, *, errors: dict | None = None, status: int =
 @bp.get("/<token>")
 @limiter.limit(public_limit)
 def order_page(token):
-    row = customers_public.order_for_token(token)
+    row = customer_links.order_for_token(token)
     return _render(customers_public.public_view(row, token), token)
 
 
 @bp.post("/<token>/rating")
 @limiter.limit(rating_limit)
 def rate(token):
-    row = customers_public.order_for_token(token)
+    row = customer_links.order_for_token(token)
     form = {"stars": request.form.get("stars", type=int),
             "tags": request.form.getlist("tags")[:5]}
     if request.form.get("comment", "").strip():
@@ -76,7 +76,7 @@ def rate(token):
 @limiter.limit(public_limit)
 def photo(token, photo_id):
     """A re-encoded copy with no EXIF at all; the original stays evidence."""
-    row = customers_public.order_for_token(token)
+    row = customer_links.order_for_token(token)
     found = customers_public.customer_photo(row, photo_id)
     path = photos.derived(MediaStore(Path(current_app.config["MEDIA_DIR"])), found.sha256,
                           "customer")

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from media.site_map import site_map
+from schemas.roles import ENGINEER
 from server.extensions import db
 from server.models import Site, TimelineEvent, User, WorkOrderRow
 from server.services import orders_repo, timeline
+from sync import status as st
 from sync.document import to_document
 from sync.money import money_str, totals
 
@@ -89,7 +91,7 @@ def queue(*, engineer_id: str | None = None, region: str | None = None,
     the rows are read in batches until the page (and one more, to know of older) is full."""
     page = min(max(1, page), MAX_PAGE)
     statement = (select(WorkOrderRow).join(Site, WorkOrderRow.site_id == Site.id)
-                 .where(WorkOrderRow.status == "completed")
+                 .where(WorkOrderRow.status == st.COMPLETED)
                  .order_by(WorkOrderRow.completed_at.desc(), WorkOrderRow.id.desc()))
     if engineer_id:
         statement = statement.where(WorkOrderRow.assigned_engineer_id == engineer_id)
@@ -142,7 +144,7 @@ def _engineer_names(ids) -> dict[str, str]:
 
 
 def filter_choices() -> dict:
-    engineers = db.session.execute(select(User.id, User.name).where(User.role == "engineer")
+    engineers = db.session.execute(select(User.id, User.name).where(User.role == ENGINEER)
                                    .order_by(User.name)).all()
     regions = db.session.scalars(select(Site.region).where(Site.region.is_not(None))
                                  .distinct().order_by(Site.region)).all()

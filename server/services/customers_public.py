@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from schemas.formats import iso as _iso
 from server.extensions import db
 from server.models import Rating, User, WorkOrderRow
 from server.services import orders_repo, timeline
-from server.services.dispatch import new_customer_token
+from server.services.ratings import rating_summary
 from sync import status as st
 from sync.digest import charges_digest
 from sync.document import signoff_document
@@ -23,39 +21,6 @@ from sync.money import money_str, totals
 from sync.mutations import charge_details
 
 RATABLE = (st.COMPLETED, st.VERIFIED)
-
-
-def order_for_token(token: str) -> WorkOrderRow:
-    """The order behind a customer token; 404 alike for unknown, revoked and malformed."""
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    row = db.session.scalar(select(WorkOrderRow).where(
-        WorkOrderRow.customer_token_hash == digest))
-    if row is None or not hmac.compare_digest(row.customer_token_hash, digest):
-        raise NotFound("this link is not valid", code="not_found")
-    return row
-
-
-def rotate_link(order_id: str, actor: User, now: datetime) -> str:
-    """Revoke the order's customer link and return a new token."""
-    row = orders_repo.load_row(order_id, lock=True)
-    if row is None:
-        raise NotFound("no such work order", code="not_found")
-    token, row.customer_token_hash = new_customer_token()
-    timeline.record(row.id, actor_id=actor.id, actor=actor.name, role=actor.role,
-                    action="customer_link_rotated", details={}, now=now)
-    return token
-
-
-def rating_summary(engineer_id: str) -> dict:
-    """Average stars, count, and the share of 4-5 star ratings (the satisfaction rate)."""
-    count, average, satisfied = db.session.execute(
-        select(func.count(Rating.id), func.avg(Rating.stars),
-               func.sum(case((Rating.stars >= 4, 1), else_=0)))
-        .where(Rating.engineer_id == engineer_id)).one()
-    if not count:
-        return {"average": None, "count": 0, "satisfied_share": None}
-    return {"average": round(float(average), 2), "count": count,
-            "satisfied_share": round(float(satisfied) / count, 4)}
 
 
 def public_view(row: WorkOrderRow, token: str) -> dict:

@@ -18,6 +18,7 @@ from media.verification import verify_photo
 from schemas.formats import is_uuid
 from server.extensions import db
 from server.models import PhotoRow, User, WorkOrderRow
+from server.services.orders import visible_order
 from sync.errors import NotFound
 from sync.model import Photo, WorkOrder
 
@@ -31,9 +32,7 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
     """Read the photo's EXIF, check it against the order, and record the verdict on `photo`."""
     path = store.path_for(photo.sha256)
     facts = read_capture_facts(path, timezone)
-    site = order.site
-    fence = Geofence(site["location"]["lat"], site["location"]["lon"], site.get("geofence"),
-                     site.get("radius_m") or 200.0)
+    fence = Geofence.for_site(order.site)
     photo.phash = perceptual_hash(path)
     start = order.start_location
     verdict = verify_photo(
@@ -77,8 +76,6 @@ def _near_duplicate(order: WorkOrder, photo: Photo, now: datetime) -> str | None
 
 def visible_photo(photo_id: str, user: User) -> PhotoRow:
     """The photo if the user may see its order (404 otherwise, as for the order itself)."""
-    from server.services.dispatch import visible_order
-
     photo = db.session.get(PhotoRow, photo_id) if is_uuid(photo_id) else None
     if photo is None:
         raise NotFound("no such photo", code="not_found")

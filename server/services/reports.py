@@ -35,11 +35,10 @@ from sqlalchemy import select
 from schemas.public import COMPLAINT_TAGS, RATING_TAGS
 from server.extensions import db
 from server.models import Rating, Site, User, WorkOrderRow
+from server.services.ratings import UNHAPPY_STARS, is_satisfied
 from sync import status as st
 
 WITHIN = (4, 6)  # hours
-SATISFIED_STARS = 4
-UNHAPPY_STARS = 3
 UNASSIGNED = "Unassigned"
 NO_REGION = "(no region)"
 
@@ -225,7 +224,7 @@ def rating_rows(ratings: list) -> list[RatingRow]:
             engineer=engineer, ratings=len(given),
             avg_stars=(Decimal(sum(stars)) / len(stars)).quantize(Decimal("0.01"),
                                                                   rounding=ROUND_HALF_UP),
-            satisfied_pct=percent(sum(1 for s in stars if s >= SATISFIED_STARS), len(stars)),
+            satisfied_pct=percent(sum(1 for s in stars if is_satisfied(s)), len(stars)),
             tags={tag: tags[tag] for tag in RATING_TAGS if tags[tag]}))
     return sorted(rows, key=lambda row: (row.engineer.casefold(), row.engineer))
 

@@ -11,11 +11,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from media.decode import open_image
+from media.formats import is_signature_format
 from media.store import MediaStore
 from server.extensions import db
 from server.models import CatalogItem, FeedEntry, SyncClient, SyncMutation, User, WorkOrderRow
 from server.services import orders_repo, timeline
-from server.services.dispatch import catalog_document
+from server.services.catalog import catalog_document
 from server.services.feed import EVERYONE
 from server.services.photos import verify_attached_photo
 from sync.document import to_document
@@ -124,7 +125,7 @@ class ServerMutationContext(MutationContext):
 
     def is_png(self, sha256: str) -> bool:
         with open_image(self.store.path_for(sha256)) as image:
-            return image.format == "PNG"
+            return is_signature_format(image.format)
 
     def verify_photo(self, order: WorkOrder, photo: Photo) -> None:
         verify_attached_photo(order, photo, store=self.store, timezone=self.timezone,

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from schemas.formats import iso
+from schemas.roles import ENGINEER
 from server.extensions import db
 from server.models import TimelineEvent
 
@@ -26,7 +27,7 @@ def entries(order_id: str, engineer_id: str | None = None) -> list[dict]:
     statement = select(TimelineEvent).where(
         TimelineEvent.work_order_id == order_id).order_by(TimelineEvent.id)
     if engineer_id is not None:
-        statement = statement.where(or_(TimelineEvent.role != "engineer",
+        statement = statement.where(or_(TimelineEvent.role != ENGINEER,
                                         TimelineEvent.actor_id == engineer_id))
     rows = db.session.scalars(statement)
     return [{"at": iso(e.at), "actor": e.actor, "actor_id": e.actor_id, "role": e.role,

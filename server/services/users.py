@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
@@ -12,24 +9,34 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from schemas.formats import is_uuid
+from schemas.roles import ENGINEER, OFFICE, SUPERVISOR
 from server.extensions import db
 from server.models import ApiToken, User
+from server.services import tokens
 from sync.errors import Conflict, Forbidden, NotFound, Unauthorized
 
-ROLES = ("engineer", "supervisor", "dispatcher")
 # Compared against when the username is unknown, so a wrong username costs as long as a wrong
 # password and response times do not reveal which usernames exist.
 _DUMMY_HASH = generate_password_hash("not a real password")
+TOKEN_BYTES = 32  # 256 random bits
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def may_create(creator: User, role: str) -> None:
+    """Forbidden unless `creator` may create an account with `role`."""
+    if role in OFFICE and creator.role != SUPERVISOR:
+        # A dispatcher hires engineers; office accounts (and their powers) need a supervisor.
+        raise Forbidden("only a supervisor may create supervisor or dispatcher accounts",
+                        role=role)
 
 
 def create_user(*, username: str, password: str, role: str, name: str, now: datetime,
                 region: str | None = None, language: str = "zh-CN",
-                messaging: dict | None = None, hash_method: str = "scrypt") -> User:
-    """A new user with a scrypt password hash (werkzeug); Conflict if the username is taken."""
+                messaging: dict | None = None, hash_method: str = "scrypt",
+                created_by: User | None = None) -> User:
+    """A new user with a scrypt password hash (werkzeug); Conflict if the username is taken.
+    `created_by` is the account creating it (None: the operator's command line)."""
+    if created_by is not None:
+        may_create(created_by, role)
     if db.session.scalar(select(User.id).where(User.username == username)):
         raise Conflict("that username is taken", code="username_taken", username=username)
     password_hash = generate_password_hash(password, method=hash_method)
@@ -60,8 +67,8 @@ def issue_token(*, username: str, password: str, device_id: str | None, now: dat
                 ttl: timedelta) -> tuple[str, ApiToken, User]:
     """A new random bearer token (256 bits) for valid credentials."""
     user = check_password(username, password)
-    token = secrets.token_urlsafe(32)
-    row = ApiToken(user_id=user.id, token_hash=token_digest(token), device_id=device_id,
+    token, token_hash = tokens.new_token(TOKEN_BYTES)
+    row = ApiToken(user_id=user.id, token_hash=token_hash, device_id=device_id,
                    created_at=now, expires_at=now + ttl)
     db.session.add(row)
     db.session.flush()
@@ -70,9 +77,8 @@ def issue_token(*, username: str, password: str, device_id: str | None, now: dat
 
 def resolve_token(token: str, now: datetime) -> tuple[User, ApiToken]:
     """The user and token row behind a bearer token, or Unauthorized."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
-    # The lookup is by digest; the constant-time compare guards against a collation surprise.
-    if row is None or not hmac.compare_digest(row.token_hash, token_digest(token)):
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == tokens.digest(token)))
+    if row is None or not tokens.matches(row.token_hash, token):
         raise Unauthorized("invalid token", code="invalid_token")
     if row.revoked_at is not None or row.expires_at <= now:
         raise Unauthorized("this token has expired or was revoked", code="invalid_token")
@@ -99,7 +105,7 @@ def revoke_all_tokens(username: str, now: datetime) -> int:
 def visible_user(user_id: str, viewer: User) -> User:
     """A user the viewer may see: the office sees everyone, an engineer only themselves."""
     user = db.session.get(User, user_id) if is_uuid(user_id) else None
-    if user is None or (viewer.role == "engineer" and user.id != viewer.id):
+    if user is None or (viewer.role == ENGINEER and user.id != viewer.id):
         raise NotFound("no such user", code="not_found")
     return user
 

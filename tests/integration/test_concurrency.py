@@ -12,7 +12,7 @@ from sqlalchemy import event
 
 from server.extensions import db
 from server.models import User
-from server.services import dispatch
+from server.services import orders
 from tests.api import PASSWORD, new_id
 from tests.live_server import live_server
 
@@ -61,7 +61,7 @@ def test_a_commit_still_in_flight_is_not_skipped_by_a_pull(app, api, world, cloc
     def create(name):
         with app.app_context():
             dispatcher = db.session.get(User, world.ids["dispatcher"])
-            row, _ = dispatch.create_work_order(
+            row, _ = orders.create_work_order(
                 {"customer_id": world.customer_id, "site_id": world.site_id, "title": name,
                  "assigned_engineer_id": world.ids["engineer"]}, dispatcher, clock())
             created[name] = row.id

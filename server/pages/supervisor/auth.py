@@ -7,6 +7,7 @@ from functools import wraps
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
+from schemas.roles import OFFICE, SUPERVISOR
 from server.clock import utcnow
 from server.extensions import csrf, db, limiter
 from server.limits import failed_sign_in, login_limit
@@ -15,7 +16,7 @@ from server.pages.supervisor import bp
 from server.services.users import check_password
 from sync.errors import Unauthorized
 
-CONSOLE_ROLES = ("supervisor", "dispatcher")
+CONSOLE_ROLES = OFFICE
 
 
 @bp.before_request
@@ -66,7 +67,7 @@ def console_view(fn):
 
 
 def supervisors_only():
-    if g.user.role != "supervisor":
+    if g.user.role != SUPERVISOR:
         abort(403)
 
 

@@ -24,7 +24,7 @@ from server.extensions import db
 from server.models import SignoffRow
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import console_view, supervisors_only
-from server.services import audit, dispatch, photos
+from server.services import audit, orders, photos
 from sync.errors import DomainError
 
 
@@ -35,7 +35,7 @@ def _store() -> MediaStore:
 @bp.get("/orders/<order_id>")
 @console_view
 def order(order_id):
-    row = dispatch.visible_order(order_id, g.user)
+    row = orders.visible_order(order_id, g.user)
     return render_template("supervisor/order.html", audit=audit.order_audit(row),
                            labels=audit.FLAG_LABELS, alerts=_alerts(row.id))
 
@@ -53,7 +53,7 @@ def verify(order_id):
         abort(400)
     comment = request.form.get("comment", "").strip()[:2000] or None
     try:
-        dispatch.verify(order_id, decision, comment, g.user, utcnow())  # the API's own rule
+        orders.verify(order_id, decision, comment, g.user, utcnow())  # the API's own rule
         db.session.commit()
         flash("Approved." if decision == "approve" else "Sent back for rework.")
     except DomainError as exc:
@@ -86,7 +86,7 @@ def signature(signoff_id):
     signoff = db.session.get(SignoffRow, signoff_id) if is_uuid(signoff_id) else None
     if signoff is None:
         abort(404)
-    dispatch.visible_order(signoff.work_order_id, g.user)
+    orders.visible_order(signoff.work_order_id, g.user)
     path = _store().path_for(signoff.signature_sha256)
     if not path.exists():
         abort(404)
