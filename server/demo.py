@@ -15,6 +15,7 @@ from server.extensions import db
 from server.models import User, WorkOrderRow
 from server.services import catalog, customers, orders, users
 from server.services.customer_links import rotate_link
+from server.services.sites import create_site
 
 PASSWORD = "fieldsync-demo"
 PEOPLE = [
@@ -86,7 +87,7 @@ def _create(hash_method: str, store: MediaStore, timezone: str) -> None:
     for name, address, lat, lon, region in SITES:
         customer = customers.create_customer({"name": name, "address": address,
                                              "phone": "+86 755 0000 0000"}, now)
-        sites.append(customers.create_site({"customer_id": customer.id, "address": address,
+        sites.append(create_site({"customer_id": customer.id, "address": address,
                                            "region": region,
                                            "location": {"lat": lat, "lon": lon}}, now))
     engineers = [people["engineer1"].id, people["engineer2"].id]

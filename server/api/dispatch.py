@@ -22,7 +22,15 @@ from schemas.roles import ENGINEER, OFFICE, SUPERVISOR
 from schemas.workorder import WorkOrderOutputSchema, WorkOrderPageSchema
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
-from server.services import catalog, customer_links, customers, orders, orders_repo, timeline
+from server.services import (
+    catalog,
+    customer_links,
+    customers,
+    orders,
+    orders_repo,
+    sites,
+    timeline,
+)
 from server.services.orders_repo import customer_document, site_document
 from sync.document import to_document
 
@@ -43,7 +51,7 @@ def create_customer(body):
           response=SiteOutputSchema, status=201,
           summary="Create a site with a polygon geofence or a radius (default 200 m)")
 def create_site(body):
-    return site_document(customers.create_site(body, utcnow()))
+    return site_document(sites.create_site(body, utcnow()))
 
 
 @endpoint(bp, "/catalog", methods=["POST"], roles=OFFICE, body=CatalogInputSchema,

@@ -1,14 +1,11 @@
-"""Customers and their sites (a point and a geofence each)."""
+"""Customers: who the work is for."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from media.geofence import DEFAULT_RADIUS_M, validate_polygon
 from server.extensions import db
-from server.models import Customer, Site
-from server.services.validation import invalid
-from sync.errors import ValidationFailed
+from server.models import Customer
 
 
 def create_customer(data: dict, now: datetime) -> Customer:
@@ -16,21 +13,3 @@ def create_customer(data: dict, now: datetime) -> Customer:
     db.session.add(customer)
     db.session.flush()
     return customer
-
-
-def create_site(data: dict, now: datetime) -> Site:
-    """A site with a point and either a GeoJSON polygon or a radius (default 200 m)."""
-    if db.session.get(Customer, data["customer_id"]) is None:
-        raise invalid("customer_id", "No such customer.")
-    if data.get("geofence") is not None:
-        try:
-            validate_polygon(data["geofence"])
-        except ValidationFailed as exc:
-            raise ValidationFailed(exc.message, code="invalid_geofence",
-                                   fields={"geofence": [exc.message]}) from exc
-    location = data.pop("location")
-    site = Site(lat=location["lat"], lon=location["lon"], created_at=now,
-                radius_m=data.pop("radius_m", DEFAULT_RADIUS_M), **data)
-    db.session.add(site)
-    db.session.flush()
-    return site
