@@ -17,6 +17,20 @@ def _parse_time(value: str | None) -> datetime | None:
     return None if value is None else parse_time(value)
 
 
+def verification_view(record: dict | None, *, office: bool) -> dict | None:
+    """A photo's verification as its reader may see it: the office reads every reason in full;
+    an engineer reads them without another order's number or photo (the engineer's wording
+    recorded beside them by media/verification.py). Records from a pull are already the
+    engineer's and pass unchanged."""
+    if not record:
+        return record
+    reasons = record.get("reasons", [])
+    if not office:
+        reasons = record.get("engineer_reasons", reasons)
+    return {"status": record.get("status"), "distance_m": record.get("distance_m"),
+            "reasons": list(reasons)}
+
+
 def signoff_document(signoff: Signoff | None, currency: str) -> dict | None:
     """A sign-off as the document shows it."""
     if signoff is None:
@@ -27,8 +41,9 @@ def signoff_document(signoff: Signoff | None, currency: str) -> dict | None:
             "signature_sha256": signoff.signature_sha256}
 
 
-def to_document(order: WorkOrder) -> dict:
-    """The whole aggregate as the contract's JSON document."""
+def to_document(order: WorkOrder, *, office: bool = False) -> dict:
+    """The whole aggregate as the contract's JSON document; `office` for supervisors and
+    dispatchers (photo verdicts name the other order), else as the engineer reads it."""
     sums = totals(order.charges, order.currency)
     return {
         "id": order.id, "number": order.number, "version": order.version,
@@ -48,7 +63,8 @@ def to_document(order: WorkOrder) -> dict:
         "charges_digest": charges_digest(order.currency, order.charges),
         "photos": [{"id": p.id, "kind": p.kind, "sha256": p.sha256, "caption": p.caption,
                     "taken_at": _iso(p.taken_at), "location": p.location,
-                    "verification": p.verification} for p in order.photos],
+                    "verification": verification_view(p.verification, office=office)}
+                   for p in order.photos],
         "signoff": signoff_document(order.signoff, order.currency),
         "signoffs": [signoff_document(s, order.currency) for s in order.signoffs],
         "notes": [{"id": n.id, "at": _iso(n.at), "author": n.author, "author_id": n.author_id,

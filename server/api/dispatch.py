@@ -38,7 +38,8 @@ bp = Blueprint("dispatch", __name__)
 
 
 def _document(row) -> dict:
-    return to_document(orders_repo.to_aggregate(row))
+    """The order's document as the caller may read it (engineers: no other order's names)."""
+    return to_document(orders_repo.to_aggregate(row), office=g.user.role != ENGINEER)
 
 
 @endpoint(bp, "/customers", methods=["POST"], roles=OFFICE, body=CustomerInputSchema,

@@ -30,8 +30,7 @@ FLAG_LABELS = {
 def order_flags(row: WorkOrderRow, rejected: int, alerts: int) -> list[str]:
     """Everything about a completed order that needs a supervisor's attention."""
     flags = {p.verification.get("status") for p in row.photos} & set(PHOTO_FLAGS)
-    if any("re-encoded or resized" in reason for p in row.photos
-           for reason in p.verification.get("reasons", [])):
+    if any("near_duplicate" in p.verification.get("codes", ()) for p in row.photos):
         flags.add("near_duplicate")
     if any(c.catalog_code is None and c.removed_at is None for c in row.charges):
         flags.add("ad_hoc_charge")
@@ -153,7 +152,7 @@ def filter_choices() -> dict:
 
 def order_audit(row: WorkOrderRow) -> dict:
     """One order as a supervisor audits it."""
-    document = to_document(orders_repo.to_aggregate(row))
+    document = to_document(orders_repo.to_aggregate(row), office=True)
     located = [(f"{index + 1}", p["location"]["lat"], p["location"]["lon"],
                 p["verification"].get("status", "pending"))
                for index, p in enumerate(document["photos"]) if p["location"]]

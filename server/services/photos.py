@@ -35,17 +35,19 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
     fence = Geofence.for_site(order.site)
     photo.phash = perceptual_hash(path)
     start = order.start_location
+    near = _near_duplicate(order, photo, now)
     verdict = verify_photo(
         facts=facts, fence=fence,
         window_start=(order.accepted_at or now) - slack,
         window_end=(order.completed_at or now) + slack,
         duplicate_of_order=_same_bytes_elsewhere(order.id, photo.sha256),
-        near_duplicate_of_photo=_near_duplicate(order, photo, now),
+        near_duplicate_of_photo=near,
+        near_duplicate_on_other_order=near not in {p.id for p in order.photos},
         start_location=(start["lat"], start["lon"]) if start else None)
     photo.taken_at = facts.taken_at
     photo.location = ({"lat": facts.location[0], "lon": facts.location[1]}
                       if facts.location else None)
-    photo.verification = verdict.as_dict()
+    photo.verification = verdict.as_record()
 
 
 def _same_bytes_elsewhere(order_id: str, sha256: str) -> str | None:

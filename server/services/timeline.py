@@ -10,6 +10,7 @@ from schemas.formats import iso
 from schemas.roles import ENGINEER
 from server.extensions import db
 from server.models import TimelineEvent
+from sync.document import verification_view
 
 
 def record(order_id: str, *, actor_id: str | None, actor: str, role: str, action: str,
@@ -31,5 +32,14 @@ def entries(order_id: str, engineer_id: str | None = None) -> list[dict]:
                                         TimelineEvent.actor_id == engineer_id))
     rows = db.session.scalars(statement)
     return [{"at": iso(e.at), "actor": e.actor, "actor_id": e.actor_id, "role": e.role,
-             "action": e.action, "details": e.details, "client_time": e.client_time,
+             "action": e.action, "details": _details(e.details, office=engineer_id is None),
+             "client_time": e.client_time,
              "device_id": e.device_id} for e in rows]
+
+
+def _details(details: dict, *, office: bool) -> dict:
+    """An event's details; a photo's verdict reads as it does in the order's document."""
+    if isinstance(details, dict) and isinstance(details.get("verification"), dict):
+        return details | {"verification": verification_view(details["verification"],
+                                                            office=office)}
+    return details
