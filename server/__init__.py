@@ -10,11 +10,16 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask, g, request
 
+from server import cli, errors
 from server import config as config_module
+from server.alerts.scheduler import start_in_web_process
+from server.api import register as register_api
 from server.database import configure_engine, writes_expected
 from server.extensions import babel, csrf, db, limiter, migrate
+from server.pages import register as register_pages
+from server.services import feed
 
 
 def _json_default(value):
@@ -50,8 +55,6 @@ def _secret_key(app: Flask) -> str:
 
 def _locale() -> str:
     """The page's language, set by the view (the customer's), English otherwise."""
-    from flask import g
-
     return g.get("locale", "en")
 
 
@@ -86,19 +89,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     babel.init_app(app, locale_selector=_locale)
 
-    from server import cli, errors
-    from server.api import register as register_api
-    from server.pages import register as register_pages
-    from server.services import feed
-
     feed.install()
     errors.register(app)
     register_api(app)
     register_pages(app)
     cli.register(app)
     if app.config["SCHEDULER"] and not app.testing:
-        from server.alerts.scheduler import start_in_web_process
-
         start_in_web_process(app)  # only where requests are served: not the reloader parent
 
     @app.before_request

@@ -58,8 +58,3 @@ class UnsupportedMediaType(DomainError):
 class ValidationFailed(DomainError):
     category = "validation"
     code = "validation_error"
-
-
-class RateLimited(DomainError):
-    category = "rate_limited"
-    code = "rate_limited"

@@ -10,6 +10,10 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from schemas.formats import parse_time
+from server.alerts import scheduler
+from server.alerts.deliver import deliver
+from server.alerts.scan import scan
+from server.clock import utcnow
 from server.extensions import db
 
 
@@ -52,9 +56,6 @@ def alerts():
 @click.option("--now", type=Rfc3339(), help="scan as if it were this time")
 def scan_command(now):
     """Raise the alerts due now and queue their messages (once)."""
-    from server.alerts.scan import scan
-    from server.clock import utcnow
-
     try:
         with _clock(now):
             result = scan(db.session, utcnow(), current_app.config)
@@ -70,9 +71,6 @@ def scan_command(now):
 @click.option("--now", type=Rfc3339(), help="deliver as if it were this time")
 def deliver_command(now):
     """Send the messages due now."""
-    from server.alerts.deliver import deliver
-    from server.clock import utcnow
-
     with _clock(now):
         summary = deliver(db.session, utcnow, current_app.config)
     click.echo(", ".join(f"{summary[k]} {k}"
@@ -83,7 +81,5 @@ def deliver_command(now):
 @with_appcontext
 def scheduler_command():
     """Run the alert jobs (scan every minute, deliver) until stopped."""
-    from server.alerts import scheduler
-
     click.echo("alert scheduler running; Ctrl-C stops it")
     scheduler.run_forever(current_app._get_current_object())

@@ -11,7 +11,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from server.alerts import messages, outbox
-from server.alerts.adapters import Outcome, adapter_for
+from server.alerts.adapters import SendResult, adapter_for
 from server.models import Alert, AlertDelivery, User, WorkOrderRow
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ def _deliver_one(session: Session, client: httpx.Client, delivery_id: int,
     except Exception as exc:  # a bug, not the endpoint: recorded as a retry, logged
         session.rollback()
         log.exception("alert delivery %s failed unexpectedly", delivery_id)
-        outcome = Outcome("retry", f"unexpected error: {type(exc).__name__}")
+        outcome = SendResult("retry", f"unexpected error: {type(exc).__name__}")
     try:
         state = outbox.record(session, delivery_id, outcome, clock(), config)
         session.commit()

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from server.alerts import locks
-from server.alerts.adapters import Outcome, per_minute
+from server.alerts.adapters import SendResult, per_minute
 from server.models import AlertDelivery, AlertSend, User
 
 WINDOW = timedelta(seconds=60)
@@ -110,7 +110,7 @@ def backoff(attempts: int, config: dict, rng=random) -> timedelta:
     return timedelta(seconds=ceiling / 2 + rng.uniform(0, ceiling / 2))
 
 
-def record(session: Session, delivery_id: int, outcome: Outcome, now: datetime,
+def record(session: Session, delivery_id: int, outcome: SendResult, now: datetime,
            config: dict) -> str:
     """Store a send's outcome; the delivery's new state."""
     d = AlertDelivery

@@ -12,6 +12,12 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
+from flask.cli import get_debug_flag
+
+from server.alerts.deliver import deliver
+from server.alerts.scan import scan
+from server.clock import utcnow
+from server.extensions import db
 
 log = logging.getLogger(__name__)
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
@@ -21,10 +27,6 @@ _start_lock = threading.Lock()
 
 def scan_job(app: Flask) -> None:
     """One scan (skipped at once if another process is scanning)."""
-    from server.alerts.scan import scan
-    from server.clock import utcnow
-    from server.extensions import db
-
     with app.app_context():
         result = scan(db.session, utcnow(), app.config)
         if result.raised:
@@ -33,10 +35,6 @@ def scan_job(app: Flask) -> None:
 
 def deliver_job(app: Flask) -> None:
     """One delivery round."""
-    from server.alerts.deliver import deliver
-    from server.clock import utcnow
-    from server.extensions import db
-
     with app.app_context():
         summary = deliver(db.session, utcnow, app.config)
         if summary:
@@ -67,8 +65,6 @@ def serves_requests_here(app: Flask) -> bool:
         return False  # `flask alerts scan`, `flask scheduler`, `flask shell`, ...
     reload = context.params.get("reload")
     if reload is None:
-        from flask.cli import get_debug_flag
-
         reload = get_debug_flag()
     # With the reloader, the parent only watches files; the child it starts serves.
     return not reload or os.environ.get("WERKZEUG_RUN_MAIN") == "true"

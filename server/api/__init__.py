@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
+from server.api import alerts, auth, dispatch, media, meta, public, sync
+
 
 def register(app: Flask) -> None:
     """Mount every API blueprint under /api/v1."""
-    from server.api import alerts, auth, dispatch, media, meta, public, sync
-
     api = Blueprint("api", __name__, url_prefix="/api/v1")
     for area in (auth, dispatch, sync, media, public, meta, alerts):
         api.register_blueprint(area.bp)

@@ -6,6 +6,7 @@ from flask import Flask, Response
 
 
 def register(app: Flask) -> None:
+    # Imported here, not at the top: the page modules import forbid_framing from this package.
     from server.pages import customer
     from server.pages.supervisor import bp as supervisor
     from server.pages.supervisor import register_views

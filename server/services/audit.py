@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from media.site_map import site_map
 from schemas.roles import ENGINEER
 from server.extensions import db
-from server.models import Site, TimelineEvent, User, WorkOrderRow
+from server.models import Alert, Site, TimelineEvent, User, WorkOrderRow
 from server.services import orders_repo, timeline
 from sync import status as st
 from sync.document import to_document
@@ -55,8 +55,6 @@ def _rejected_counts(order_ids: list[str]) -> dict[str, int]:
 
 def alert_counts(order_ids: list[str]) -> dict[str, int]:
     """Alerts raised per order."""
-    from server.models.alerts import Alert
-
     if not order_ids:
         return {}
     rows = db.session.execute(select(Alert.work_order_id, func.count())

@@ -12,7 +12,7 @@ import pytest
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from server.alerts import messages, outbox, rules, scheduler
-from server.alerts.adapters import Outcome, retry_after, slack, wecom
+from server.alerts.adapters import SendResult, retry_after, slack, wecom
 from server.alerts.addresses import refused_reason
 from server.alerts.commands import Rfc3339
 
@@ -159,7 +159,7 @@ def test_an_outcome_asking_for_an_endless_wait_is_capped_when_recorded():
                           next_attempt_at=None)
     session = SimpleNamespace(get=lambda *args, **kwargs: row)
     now = datetime(2026, 11, 23, tzinfo=UTC)
-    state = outbox.record(session, 1, Outcome("retry", "HTTP 429", retry_after=1e300), now,
+    state = outbox.record(session, 1, SendResult("retry", "HTTP 429", retry_after=1e300), now,
                           {**CONFIG, "ALERT_MAX_ATTEMPTS": 8})
     assert state == "retrying"
     assert row.next_attempt_at == now + timedelta(hours=1)

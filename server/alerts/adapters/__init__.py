@@ -18,7 +18,7 @@ MAX_REPLY_BYTES = 64 * 1024  # enough for any real answer; a bigger one is cut, 
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SendResult:
     """What a send came to: `delivered`, `retry` (later, maybe not before `retry_after` s) or
     `failed` (permanently)."""
 
@@ -27,7 +27,7 @@ class Outcome:
     retry_after: float | None = None
 
 
-DELIVERED = Outcome("delivered")
+DELIVERED = SendResult("delivered")
 
 
 class Adapter:
@@ -42,21 +42,21 @@ class Adapter:
     def request(self, message: Message) -> tuple[bytes, dict[str, str]]:
         raise NotImplementedError
 
-    def judge(self, response: httpx.Response) -> Outcome:
+    def judge(self, response: httpx.Response) -> SendResult:
         """Any 2xx is delivered, 429 and 5xx are worth retrying, other answers are final."""
         if response.is_success:
             return DELIVERED
         error = f"HTTP {response.status_code}"
         if response.status_code == 429 or response.status_code >= 500:
-            return Outcome("retry", error, retry_after(response, self.config))
-        return Outcome("failed", error)
+            return SendResult("retry", error, retry_after(response, self.config))
+        return SendResult("failed", error)
 
-    def send(self, client: httpx.Client, url: str, message: Message) -> Outcome:
+    def send(self, client: httpx.Client, url: str, message: Message) -> SendResult:
         """POST the message; network trouble and timeouts are retried."""
         refused = refused_reason(url, allow_private=self.config.get("ALERT_ALLOW_PRIVATE_URLS",
                                                                     False))
         if refused:
-            return Outcome("failed", refused)
+            return SendResult("failed", refused)
         body, headers = self.request(message)
         # identity: the cap below counts the bytes we hold, not what they would inflate to
         headers = {"Content-Type": "application/json", "Accept-Encoding": "identity", **headers}
@@ -64,9 +64,9 @@ class Adapter:
             with client.stream("POST", url, content=body, headers=headers) as response:
                 data = _read_capped(response)
         except httpx.TimeoutException as exc:
-            return Outcome("retry", f"timeout: {type(exc).__name__}")
+            return SendResult("retry", f"timeout: {type(exc).__name__}")
         except httpx.HTTPError as exc:
-            return Outcome("retry", type(exc).__name__)
+            return SendResult("retry", type(exc).__name__)
         kept = {"Retry-After": response.headers["Retry-After"]} \
             if "Retry-After" in response.headers else {}
         return self.judge(httpx.Response(response.status_code, headers=kept, content=data))
@@ -94,6 +94,7 @@ def retry_after(response: httpx.Response, config: dict) -> float | None:
 
 def adapter_for(kind: str, config: dict) -> Adapter:
     """The adapter of a messaging kind."""
+    # Imported here, not at the top: each adapter module subclasses Adapter from this package.
     from server.alerts.adapters import slack, webhook, wecom
 
     kinds = {a.kind: a for a in (wecom.WeComAdapter, slack.SlackAdapter,

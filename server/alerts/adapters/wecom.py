@@ -6,7 +6,7 @@ import json
 
 import httpx
 
-from server.alerts.adapters import DELIVERED, Adapter, Outcome
+from server.alerts.adapters import DELIVERED, Adapter, SendResult
 from server.alerts.messages import Message
 
 MAX_CONTENT_BYTES = 4096
@@ -49,7 +49,7 @@ class WeComAdapter(Adapter):
                 "markdown": {"content": content(message, list(message.mentions))}}
         return json.dumps(body, ensure_ascii=False).encode(), {}
 
-    def judge(self, response: httpx.Response) -> Outcome:
+    def judge(self, response: httpx.Response) -> SendResult:
         """HTTP 200 with errcode 0 is delivered; 45009 waits a minute, 93000 is final."""
         if not response.is_success:
             return super().judge(response)
@@ -57,12 +57,12 @@ class WeComAdapter(Adapter):
             answer = response.json()
             errcode = int(answer.get("errcode", -1))
         except (ValueError, AttributeError, TypeError, OverflowError):
-            return Outcome("retry", f"not a WeCom answer (HTTP {response.status_code})")
+            return SendResult("retry", f"not a WeCom answer (HTTP {response.status_code})")
         if errcode == 0:
             return DELIVERED
         error = f"wecom errcode {errcode}: {str(answer.get('errmsg', ''))[:MAX_ERRMSG]}"
         if errcode == RATE_LIMITED:
-            return Outcome("retry", error, retry_after=60)
+            return SendResult("retry", error, retry_after=60)
         if errcode == BAD_WEBHOOK_URL:
-            return Outcome("failed", error)
-        return Outcome("retry", error)
+            return SendResult("failed", error)
+        return SendResult("retry", error)

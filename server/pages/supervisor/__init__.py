@@ -23,4 +23,5 @@ def when(value) -> str:
 
 
 def register_views() -> None:
+    # Imported here, not at the top: each view module imports `bp` from this package.
     from server.pages.supervisor import auth, orders, queue, reports  # noqa: F401 - routes
