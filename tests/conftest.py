@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests import databases
+from tests import databases, samples
 from tests.api import Api
 
 
@@ -84,4 +84,5 @@ def world(api):
 
 
 def pytest_report_header(config):
-    return f"CI={os.environ.get('CI', '')} PostgreSQL={databases.PG_ADMIN_URL}"
+    return [f"CI={os.environ.get('CI', '')} PostgreSQL={databases.PG_ADMIN_URL}",
+            samples.status_line()]

@@ -9,10 +9,10 @@ import piexif
 import pytest
 from PIL import Image
 
+from tests import samples
 from tests.api import SHENZHEN, new_id
 from tests.media.photos import exif_bytes, make_photo, make_png_bomb, scene, sha256_of
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "samples" / "photos"
 FIVE_KM_NORTH = (SHENZHEN["lat"] + 0.045, SHENZHEN["lon"])  # 0.045 deg latitude ~ 4.98 km
 
 
@@ -172,9 +172,7 @@ def test_garbage_gps_in_exif_means_no_location(api, job, tmp_path):
 @pytest.mark.parametrize("sample", ["image00971.jpg", "image01551.jpg", "45-gps_ifd.jpg",
                                     "DSCN0010.jpg", "landscape_6.jpg"])
 def test_real_camera_photos_with_odd_exif_are_accepted(api, job, sample):
-    path = SAMPLES / sample
-    if not path.exists():
-        pytest.skip(f"sample photos not found at {SAMPLES}")
+    path = samples.sample(sample)
     verification = attach(api, job, path)["verification"]
     assert verification["status"] in ("time_mismatch", "no_location", "outside_geofence")
     assert verification["reasons"]
@@ -272,9 +270,7 @@ def test_an_upload_needs_a_token(api, world, tmp_path):
 # --- serving --------------------------------------------------------------------------------
 
 def test_thumbnails_are_small_upright_and_cacheable(api, job):
-    path = SAMPLES / "landscape_6.jpg"
-    if not path.exists():
-        pytest.skip(f"sample photos not found at {SAMPLES}")
+    path = samples.sample("landscape_6.jpg")
     photo = attach(api, job, path)
     response = api.request("GET", f"/api/v1/photos/{photo['id']}/thumbnail", as_="engineer",
                            expect=200)

@@ -7,15 +7,14 @@ from pathlib import Path
 import pytest
 
 from media.store import MediaStore
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared/samples/photos"
+from tests.samples import MISSING, SAMPLES
 
 
 @pytest.fixture
 def samples() -> Path:
     """The real camera/phone photos described in shared/samples/photos/README.md."""
     if not SAMPLES.is_dir():
-        pytest.skip(f"sample photos not found at {SAMPLES}")
+        pytest.skip(MISSING)
     return SAMPLES
 
 
