@@ -35,13 +35,13 @@ def create_customer(data: dict, now: datetime) -> Customer:
 
 def create_site(data: dict, now: datetime) -> Site:
     """A site with a point and either a GeoJSON polygon or a radius (default 200 m)."""
-    from media.geofence import validate_polygon
+    from media.geofence import validate_site_fence
 
     if db.session.get(Customer, data["customer_id"]) is None:
         raise _invalid("customer_id", "No such customer.")
     if data.get("geofence") is not None:
         try:
-            validate_polygon(data["geofence"])
+            validate_site_fence(data["geofence"], data["location"]["lat"], data["location"]["lon"])
         except ValidationFailed as exc:
             raise ValidationFailed(exc.message, code="invalid_geofence",
                                    fields={"geofence": [exc.message]}) from exc
