@@ -19,6 +19,7 @@ from sync.document import to_document
 from sync.errors import DomainError
 from sync.money import money_str, totals
 from sync.mutations import Actor
+from sync.storable import storable
 
 
 class CommandError(Exception):
@@ -95,7 +96,8 @@ class FieldClient:
         numbers = {doc["id"]: doc["number"] for doc in self.store.order_docs()}
 
         def describe(queued):
-            return {"seq": queued.seq, "name": queued.name, "args": queued.args,
+            # storable(): a note queued in a broken encoding must not break the display.
+            return {"seq": queued.seq, "name": queued.name, "args": storable(queued.args),
                     "order": numbers.get(queued.order_id, queued.order_id),
                     "queued_at": queued.created_at, "error": queued.error}
 

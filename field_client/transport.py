@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -81,8 +82,11 @@ class Transport:
                             "Content-Length": str(path.stat().st_size)})
 
     def push(self, client_id: str, mutations: list[dict]) -> dict:
-        return self._call("POST", "/api/v1/sync/push",
-                          json={"client_id": client_id, "mutations": mutations}).json()
+        # ASCII JSON: text typed in a broken encoding (a lone surrogate) cannot be written as
+        # UTF-8; escaped, it reaches the server, which refuses that one mutation.
+        body = json.dumps({"client_id": client_id, "mutations": mutations}).encode()
+        return self._call("POST", "/api/v1/sync/push", content=body,
+                          headers={"Content-Type": "application/json"}).json()
 
     def pull(self, cursor: str | None, limit: int) -> dict:
         params = {"limit": limit, **({"cursor": cursor} if cursor else {})}

@@ -69,6 +69,39 @@ def validate_polygon(geojson: dict) -> None:
     _parse_polygon(geojson)
 
 
+# A fence further than this from its own site point was drawn for another place (a swapped
+# lon/lat, the antipode): it would judge every photo against the wrong ground.
+MAX_FENCE_DISTANCE_M = 5000.0
+
+
+def validate_site_fence(geojson: dict, lat: float, lon: float) -> None:
+    """Raise ValidationFailed(invalid_geofence) unless `geojson` is a valid polygon that
+    covers the site's point or lies within MAX_FENCE_DISTANCE_M of it."""
+    polygon = _parse_polygon(geojson)
+    if polygon.covers(Point(lon, lat)):
+        return
+    # Measured in the site's local projection, but only on what lies within about 100 km:
+    # projected whole, a ring around the antipode becomes a ring around the site itself.
+    half_lon = min(180.0, 1.0 / max(math.cos(math.radians(lat)), 1e-9))
+    near = shapely.clip_by_rect(polygon, lon - half_lon, lat - 1.0, lon + half_lon, lat + 1.0)
+    if near.is_empty:
+        raise _invalid("the polygon lies more than 100 km from the site's location "
+                       f"(at most {MAX_FENCE_DISTANCE_M / 1000:g} km allowed)")
+    local = shapely.transform(near, _local_transformer(lat, lon).transform, interleaved=False)
+    distance = float(local.distance(Point(0.0, 0.0)))
+    if distance > MAX_FENCE_DISTANCE_M:
+        raise _invalid(f"the polygon lies {distance / 1000:.1f} km from the site's location "
+                       f"(at most {MAX_FENCE_DISTANCE_M / 1000:g} km allowed)",
+                       distance_m=round(distance))
+
+
+def _local_transformer(lat: float, lon: float) -> Transformer:
+    """WGS84 lon/lat to azimuthal equidistant metres around (lat, lon): true distances from
+    the centre and negligible distortion at the scale of a site."""
+    crs = CRS.from_proj4(f"+proj=aeqd +lat_0={lat} +lon_0={lon} +datum=WGS84 +units=m")
+    return Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+
+
 def geodesic_distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Distance in metres between two points along the WGS84 ellipsoid."""
     _, _, distance = _GEOD.inv(lon1, lat1, lon2, lat2)
@@ -84,12 +117,7 @@ class Geofence:
         if polygon is None and not (_is_number(radius_m) and radius_m >= 0):
             raise _invalid("radius_m must be a non-negative number")
         self.lat, self.lon, self.radius_m = float(lat), float(lon), float(radius_m)
-        # Azimuthal equidistant around the site: true distances from the centre and
-        # negligible distortion at the scale of a site.
-        crs = CRS.from_proj4(
-            f"+proj=aeqd +lat_0={self.lat} +lon_0={self.lon} +datum=WGS84 +units=m"
-        )
-        self._to_local = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        self._to_local = _local_transformer(self.lat, self.lon)
         self._local_fence = None
         if polygon is not None:
             self._local_fence = shapely.transform(

@@ -8,17 +8,19 @@ from decimal import Decimal, InvalidOperation
 from marshmallow import Schema, ValidationError, fields, validate
 
 from schemas.formats import canonical_uuid
+from schemas.storable_text import REASONS, text_problem
 
 
 class Text(fields.String):
-    """A string without NUL characters (PostgreSQL cannot store them; nothing needs them)."""
+    """A string that can be stored: no NUL (PostgreSQL cannot store it; nothing needs it) and
+    no lone surrogate (no UTF-8 encoder can write it: text typed in a broken encoding)."""
 
-    default_error_messages = {"nul": "Must not contain NUL characters."}
+    default_error_messages = {reason: REASONS[reason] for reason in ("nul", "lone_surrogate")}
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise self.make_error("nul")
+        if reason := text_problem(text):
+            raise self.make_error(reason)
         return text
 
 

@@ -22,6 +22,7 @@ from sync.mutations import (
     apply_mutation,
     parse_args,
 )
+from sync.storable import require_storable, storable, storable_envelope
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def _apply_one(storage: PushStorage, actor: Actor, client_id: str, envelope: Env
                make_context: ContextFactory) -> dict:
     order_id = None
     try:
+        require_storable(_payload(envelope))
         parse_client_time(envelope.client_time)
         args = parse_args(envelope.name, envelope.args)
         with storage.savepoint():
@@ -168,16 +170,16 @@ def _apply_one(storage: PushStorage, actor: Actor, client_id: str, envelope: Env
         return {"seq": envelope.seq, "id": envelope.id, "status": "retry",
                 "error": exc.as_dict()}
     except DomainError as exc:
-        recorded = Recorded(envelope.id, "rejected", error=exc.as_dict())
+        # Kept as the device sent it where it can be; else in a form any database can store.
+        envelope, error = storable_envelope(envelope), storable(exc.as_dict())
+        recorded = Recorded(envelope.id, "rejected", error=error)
         storage.record(client_id, envelope, recorded)
         if order_id is None:
             order_id = _order_named_in(storage, envelope, actor)
         if order_id is not None:
             storage.add_event(order_id, actor, "rejected",
-                              {"mutation": _payload(envelope), "error": exc.as_dict()},
-                              envelope)
-        return {"seq": envelope.seq, "id": envelope.id, "status": "rejected",
-                "error": exc.as_dict()}
+                              {"mutation": _payload(envelope), "error": error}, envelope)
+        return {"seq": envelope.seq, "id": envelope.id, "status": "rejected", "error": error}
     storage.record(client_id, envelope, Recorded(envelope.id, "applied", version=order.version))
     return {"seq": envelope.seq, "id": envelope.id, "status": "applied",
             "version": order.version}

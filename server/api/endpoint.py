@@ -15,6 +15,7 @@ from server.clock import utcnow
 from server.extensions import db, limiter
 from server.services.users import resolve_token
 from sync.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType, ValidationFailed
+from sync.storable import find_problem
 
 ALL_ROLES = ROLES
 
@@ -51,10 +52,15 @@ def json_body() -> object:
         raise BadRequest("the body nests too deeply", code="malformed_json") from exc
 
 
-def load(schema: Schema, data) -> dict:
-    """Validate with a schema: 400 if not an object, 422 naming each bad field."""
+def load(schema: Schema, data, *, screen: bool = True) -> dict:
+    """Validate with a schema: 400 if not an object, 422 naming each bad field; `screen`
+    first refuses text no database can store (NUL, lone surrogates) and deep nesting."""
     if not isinstance(data, dict):
         raise BadRequest("the body must be a JSON object", code="malformed_json")
+    # Before the schema: its recursion and error messages must never meet such values.
+    problem = find_problem(data, opaque=getattr(schema, "OPAQUE_PATHS", ())) if screen else None
+    if problem is not None:
+        raise ValidationFailed("some fields are not valid", fields=problem.fields())
     try:
         return schema.load(data)
     except ValidationError as exc:
@@ -79,7 +85,9 @@ def endpoint(bp: Blueprint, rule: str, *, methods: list[str], roles: tuple[str, 
             if body is not None:
                 kwargs["body"] = load(body(), json_body())
             if query is not None:
-                kwargs["query"] = load(query(), request.args.to_dict())
+                # A query string is flat and decoded with replacement characters; its
+                # fields judge NUL themselves (a cursor answers invalid_cursor).
+                kwargs["query"] = load(query(), request.args.to_dict(), screen=False)
             result = fn(**kwargs)
             if request.method not in ("GET", "HEAD"):
                 db.session.commit()

@@ -35,7 +35,7 @@ def build_spec(app: Flask) -> dict:
         meta = getattr(app.view_functions[rule.endpoint], "openapi", None)
         if meta is None:
             continue
-        path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        path = re.sub(r"<(?:[a-z]+:)?([a-z_][a-z0-9_]*)>", r"{\1}", rule.rule)
         operations = {}
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             operations[method.lower()] = _operation(meta, path)
@@ -49,7 +49,7 @@ def _operation(meta: dict, path: str) -> dict:
         operation["security"] = [{"bearer": []}]
         operation["description"] = "Roles: " + ", ".join(meta["roles"])
     params = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-              for name in re.findall(r"{([a-z_]+)}", path)]
+              for name in re.findall(r"{([a-z_][a-z0-9_]*)}", path)]
     if meta["query"] is not None:
         params.append({"in": "query", "schema": meta["query"]})
     if params:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from media.geofence import DEFAULT_RADIUS_M, validate_polygon
+from media.geofence import DEFAULT_RADIUS_M, validate_site_fence
 from server.extensions import db
 from server.models import Customer, Site
 from server.services.validation import invalid
@@ -17,7 +17,8 @@ def create_site(data: dict, now: datetime) -> Site:
         raise invalid("customer_id", "No such customer.")
     if data.get("geofence") is not None:
         try:
-            validate_polygon(data["geofence"])
+            validate_site_fence(data["geofence"], data["location"]["lat"],
+                                data["location"]["lon"])
         except ValidationFailed as exc:
             raise ValidationFailed(exc.message, code="invalid_geofence",
                                    fields={"geofence": [exc.message]}) from exc
