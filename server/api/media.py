@@ -9,6 +9,8 @@ from flask import Blueprint, Response, current_app, g, request, send_file
 from media.decode import MIME_TYPES, open_image
 from media.store import MediaStore
 from server.api.endpoint import ALL_ROLES, authenticate, endpoint
+from server.database import writes_expected
+from server.extensions import db
 from server.services import photos
 from sync.errors import NotFound
 
@@ -22,6 +24,15 @@ def media_store() -> MediaStore:
     return MediaStore(Path(current_app.config["MEDIA_DIR"]))
 
 
+@bp.before_request
+def _uploads_only_read():
+    # An upload's only database work is reading the caller's token. Begun as a write, that
+    # read would take SQLite's write lock and keep it while the body streams in, so one slow
+    # phone would stall every other engineer's push; the bytes go to disk, not the database.
+    if request.endpoint == "media.upload":
+        writes_expected.set(False)
+
+
 def _chunks():
     while chunk := request.stream.read(CHUNK):
         yield chunk
@@ -32,6 +43,9 @@ def _chunks():
 def upload(sha256):
     # Checked before reading: a declared length over the limit answers 413 without a byte read.
     request.max_content_length = current_app.config["MAX_MEDIA_BYTES"]
+    # Authenticated: end the read transaction and give the connection back to the pool before
+    # waiting on the network, however slowly the body arrives.
+    db.session.close()
     result = media_store().ingest(_chunks(), sha256,
                                   max_bytes=current_app.config["MAX_MEDIA_BYTES"],
                                   max_pixels=current_app.config["MAX_MEDIA_PIXELS"])

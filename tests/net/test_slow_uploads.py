@@ -1,0 +1,46 @@
+"""A slow photo upload holds no database lock: other engineers' pushes go through while its
+body is still arriving, against a real gunicorn server."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import httpx
+
+from tests.live_server import live_server
+from tests.media.photos import scene, sha256_of
+from tests.net.trickle import TricklingUpload
+
+
+def jpeg_bytes() -> bytes:
+    buffer = io.BytesIO()
+    scene((640, 480)).save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def test_a_push_goes_through_while_another_engineers_upload_trickles_in(api, world, database_url,
+                                                                       tmp_path):
+    order = api.create_order(world, assign_to="engineer2")
+    pusher = api.device("engineer2")
+    photo = jpeg_bytes()
+    with live_server(database_url, tmp_path / "live-media", workers=2) as url:
+        upload = TricklingUpload(url, f"/api/v1/media/{sha256_of(photo)}", photo,
+                                 {**api.headers("engineer"), "Content-Type": "image/jpeg"})
+        try:
+            upload.send_first_half()
+            started = time.monotonic()
+            answer = httpx.post(url + "/api/v1/sync/push", headers=api.headers("engineer2"),
+                                timeout=10, json={"client_id": pusher.client_id, "mutations": [
+                                    pusher.mutation("workorder.accept",
+                                                    work_order_id=order["id"])]})
+            waited = time.monotonic() - started
+            status, body = upload.finish()
+        finally:
+            upload.close()
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["results"][0]["status"] == "applied"
+    assert waited < 5
+    assert status == 201, body
+    assert json.loads(body)["sha256"] == sha256_of(photo)
