@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, g, request, send_file
@@ -21,7 +22,8 @@ MIME = {**MIME_TYPES, "MPO": "image/jpeg"}  # Pillow says MPO for JPEGs with a p
 
 
 def media_store() -> MediaStore:
-    return MediaStore(Path(current_app.config["MEDIA_DIR"]))
+    stale = timedelta(minutes=current_app.config["MEDIA_STALE_UPLOAD_MINUTES"])
+    return MediaStore(Path(current_app.config["MEDIA_DIR"]), stale_part_age=stale)
 
 
 @bp.before_request
