@@ -31,7 +31,7 @@ def _uploads_only_read():
     # An upload's only database work is reading the caller's token. Begun as a write, that
     # read would take SQLite's write lock and keep it while the body streams in, so one slow
     # phone would stall every other engineer's push; the bytes go to disk, not the database.
-    if request.endpoint == "media.upload":
+    if current_app.view_functions.get(request.endpoint) is upload:
         writes_expected.set(False)
 
 

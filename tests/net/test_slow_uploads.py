@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 import time
 
 import httpx
+import pytest
 
 from tests.live_server import live_server
 from tests.media.photos import scene, sha256_of
@@ -44,3 +46,22 @@ def test_a_push_goes_through_while_another_engineers_upload_trickles_in(api, wor
     assert waited < 5
     assert status == 201, body
     assert json.loads(body)["sha256"] == sha256_of(photo)
+
+
+def test_an_upload_is_accepted_while_another_writer_holds_the_sqlite_write_lock(
+        api, world, backend, database_url):
+    if backend != "sqlite":
+        pytest.skip("the database-wide write lock is SQLite's")
+    photo = jpeg_bytes()
+    writer = sqlite3.connect(database_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # a long push, say, in another worker
+        started = time.monotonic()
+        response = api.request("PUT", f"/api/v1/media/{sha256_of(photo)}", as_="engineer",
+                               data=photo, content_type="image/jpeg")
+        waited = time.monotonic() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert waited < 5
