@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import config as config_module
 from server.database import configure_engine, writes_expected
@@ -63,6 +64,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(app)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_JSON_BYTES"]
     app.json.sort_keys = False
+    if app.config["TRUSTED_PROXIES"]:  # the client's address as the nearest trusted proxy saw it
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = {"json_serializer": _json_dumps, "pool_pre_ping": True}
     if url.startswith("sqlite:///"):

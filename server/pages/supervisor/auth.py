@@ -8,8 +8,8 @@ from functools import wraps
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from server.clock import utcnow
-from server.extensions import csrf, db, limiter
-from server.limits import failed_sign_in, login_limit
+from server.extensions import csrf, db
+from server.limits import sign_in_limits
 from server.models import User
 from server.pages.supervisor import bp
 from server.services.users import check_password
@@ -71,7 +71,7 @@ def supervisors_only():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_sign_in)
+@sign_in_limits(methods=["POST"])
 def login():
     error = None
     if request.method == "POST":
