@@ -109,6 +109,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     def _mark_read_only():
         writes_expected.set(request.method not in ("GET", "HEAD"))
 
+    @app.before_request
+    def _read_json_body_first():
+        # Before any query: on SQLite a write request's first query takes the write lock, and
+        # a phone trickling its push must not hold it while the (bounded) body arrives.
+        if request.mimetype == "application/json":
+            request.get_data(cache=True)
+
     @app.teardown_request
     def _reset(exc):
         writes_expected.set(True)

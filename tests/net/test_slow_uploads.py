@@ -65,3 +65,31 @@ def test_an_upload_is_accepted_while_another_writer_holds_the_sqlite_write_lock(
         writer.close()
     assert response.status_code == 201, response.get_data(as_text=True)
     assert waited < 5
+
+
+def test_a_push_goes_through_while_another_engineers_push_body_trickles_in(api, world,
+                                                                         database_url, tmp_path):
+    slow_order = api.create_order(world, assign_to="engineer")
+    fast_order = api.create_order(world, assign_to="engineer2")
+    slow, fast = api.device("engineer"), api.device("engineer2")
+    batch = json.dumps({"client_id": slow.client_id, "mutations": [
+        slow.mutation("workorder.accept", work_order_id=slow_order["id"])]}).encode()
+    with live_server(database_url, tmp_path / "live-media", workers=2) as url:
+        trickling = TricklingUpload(url, "/api/v1/sync/push", batch,
+                                    {**api.headers("engineer"),
+                                     "Content-Type": "application/json"}, method="POST")
+        try:
+            trickling.send_first_half()
+            started = time.monotonic()
+            answer = httpx.post(url + "/api/v1/sync/push", headers=api.headers("engineer2"),
+                                timeout=10, json={"client_id": fast.client_id, "mutations": [
+                                    fast.mutation("workorder.accept",
+                                                  work_order_id=fast_order["id"])]})
+            waited = time.monotonic() - started
+            status, body = trickling.finish()
+        finally:
+            trickling.close()
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["results"][0]["status"] == "applied"
+    assert waited < 5
+    assert status == 200 and json.loads(body)["results"][0]["status"] == "applied"

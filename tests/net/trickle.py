@@ -9,12 +9,13 @@ from urllib.parse import urlsplit
 
 
 class TricklingUpload:
-    """A PUT whose body arrives in two halves with a pause between them."""
+    """A request (PUT unless told) whose body arrives in two halves with a pause between."""
 
-    def __init__(self, base_url: str, path: str, body: bytes, headers: dict[str, str]):
+    def __init__(self, base_url: str, path: str, body: bytes, headers: dict[str, str], *,
+                 method: str = "PUT"):
         address = urlsplit(base_url)
         self.sock = socket.create_connection((address.hostname, address.port), timeout=30)
-        head = [f"PUT {path} HTTP/1.1", f"Host: {address.netloc}",
+        head = [f"{method} {path} HTTP/1.1", f"Host: {address.netloc}",
                 f"Content-Length: {len(body)}", "Connection: close",
                 *(f"{name}: {value}" for name, value in headers.items())]
         self.body = body
