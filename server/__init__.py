@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from server import cli, errors
 from server import config as config_module
@@ -66,6 +67,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(app)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_JSON_BYTES"]
     app.json.sort_keys = False
+    if app.config["TRUSTED_PROXIES"]:  # the client's address as the nearest trusted proxy saw it
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
     url = app.config["SQLALCHEMY_DATABASE_URI"]
     options = {"json_serializer": _json_dumps, "pool_pre_ping": True}
     if url.startswith("sqlite:///"):
@@ -100,6 +104,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     @app.before_request
     def _mark_read_only():
         writes_expected.set(request.method not in ("GET", "HEAD"))
+
+    @app.before_request
+    def _read_json_body_first():
+        # Before any query: on SQLite a write request's first query takes the write lock, and
+        # a phone trickling its push must not hold it while the (bounded) body arrives.
+        if request.mimetype == "application/json":
+            request.get_data(cache=True)
 
     @app.teardown_request
     def _reset(exc):

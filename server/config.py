@@ -34,11 +34,22 @@ def from_environment(env=os.environ) -> dict:
         "MAX_JSON_BYTES": int(env.get("FIELDSYNC_MAX_JSON_BYTES", 2 * 1024 * 1024)),
         "MAX_MEDIA_BYTES": int(env.get("FIELDSYNC_MAX_MEDIA_BYTES", 25 * 1024 * 1024)),
         "MAX_MEDIA_PIXELS": int(env.get("FIELDSYNC_MAX_MEDIA_PIXELS", 50_000_000)),
+        # An unfinished upload nobody holds open is deleted after this long without a byte.
+        "MEDIA_STALE_UPLOAD_MINUTES": float(env.get("FIELDSYNC_MEDIA_STALE_UPLOAD_MINUTES", 60)),
         "RATELIMIT_STORAGE_URI": env.get("FIELDSYNC_RATELIMIT_STORAGE_URI", "memory://"),
         "PUBLIC_RATE_LIMIT": env.get("FIELDSYNC_PUBLIC_RATE_LIMIT", "120 per minute"),
         "RATING_RATE_LIMIT": env.get("FIELDSYNC_RATING_RATE_LIMIT", "10 per minute"),
-        # Password guesses per client address: console sign-in and POST /api/v1/auth/token.
+        # Failed sign-ins (console and POST /api/v1/auth/token, counted together): to one
+        # account from one address, to one account from anywhere, to any account from one
+        # address. Over any of them, 429.
         "LOGIN_RATE_LIMIT": env.get("FIELDSYNC_LOGIN_RATE_LIMIT", "10 per minute"),
+        "LOGIN_ACCOUNT_RATE_LIMIT": env.get("FIELDSYNC_LOGIN_ACCOUNT_RATE_LIMIT",
+                                            "100 per hour"),
+        "LOGIN_ADDRESS_RATE_LIMIT": env.get("FIELDSYNC_LOGIN_ADDRESS_RATE_LIMIT",
+                                            "100 per minute"),
+        # Reverse proxies in front that append to X-Forwarded-For (and set X-Forwarded-Proto);
+        # 0 trusts none, so a client cannot choose the address its limits count against.
+        "TRUSTED_PROXIES": int(env.get("FIELDSYNC_TRUSTED_PROXIES", 0)),
         # Console sessions end this long after sign-in, however busy.
         "CONSOLE_SESSION_MAX_HOURS": float(env.get("FIELDSYNC_CONSOLE_SESSION_MAX_HOURS", 12)),
         "AUDIT_PAGE_SIZE": int(env.get("FIELDSYNC_AUDIT_PAGE_SIZE", 100)),

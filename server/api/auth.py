@@ -4,24 +4,31 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, current_app, g, request
 
 from schemas.auth import TokenInputSchema, TokenOutputSchema, UserInputSchema, UserOutputSchema
 from schemas.formats import iso
 from schemas.roles import ENGINEER, OFFICE
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
-from server.extensions import limiter
-from server.limits import failed_sign_in, login_limit
+from server.limits import sign_in_limits
 from server.services import users
 from server.services.ratings import rating_summary
 
 bp = Blueprint("auth", __name__)
 
 
+@bp.before_request
+def _keep_sign_in_body():
+    # The sign-in limits key on the username and are checked after the view has parsed the
+    # body; keeping the bytes (at most MAX_JSON_BYTES) lets them read it again.
+    if current_app.view_functions.get(request.endpoint) is issue_token:
+        request.get_data(cache=True)
+
+
 @endpoint(bp, "/auth/token", methods=["POST"], roles=None, body=TokenInputSchema,
           response=TokenOutputSchema, summary="Exchange a username and password for a token")
-@limiter.limit(login_limit, deduct_when=failed_sign_in)  # failed guesses per client address
+@sign_in_limits()  # failed guesses per account and address, per account, per address
 def issue_token(body):
     ttl = timedelta(hours=current_app.config["TOKEN_TTL_HOURS"])
     token, row, user = users.issue_token(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, g, request, send_file
@@ -10,6 +11,8 @@ from media.decode import open_image
 from media.formats import mime_for
 from media.store import MediaStore
 from server.api.endpoint import ALL_ROLES, authenticate, endpoint
+from server.database import writes_expected
+from server.extensions import db
 from server.services import photos
 from sync.errors import NotFound
 
@@ -19,7 +22,17 @@ IMMUTABLE = "private, max-age=31536000, immutable"
 
 
 def media_store() -> MediaStore:
-    return MediaStore(Path(current_app.config["MEDIA_DIR"]))
+    stale = timedelta(minutes=current_app.config["MEDIA_STALE_UPLOAD_MINUTES"])
+    return MediaStore(Path(current_app.config["MEDIA_DIR"]), stale_part_age=stale)
+
+
+@bp.before_request
+def _uploads_only_read():
+    # An upload's only database work is reading the caller's token. Begun as a write, that
+    # read would take SQLite's write lock and keep it while the body streams in, so one slow
+    # phone would stall every other engineer's push; the bytes go to disk, not the database.
+    if current_app.view_functions.get(request.endpoint) is upload:
+        writes_expected.set(False)
 
 
 def _chunks():
@@ -32,6 +45,9 @@ def _chunks():
 def upload(sha256):
     # Checked before reading: a declared length over the limit answers 413 without a byte read.
     request.max_content_length = current_app.config["MAX_MEDIA_BYTES"]
+    # Authenticated: end the read transaction and give the connection back to the pool before
+    # waiting on the network, however slowly the body arrives.
+    db.session.close()
     result = media_store().ingest(_chunks(), sha256,
                                   max_bytes=current_app.config["MAX_MEDIA_BYTES"],
                                   max_pixels=current_app.config["MAX_MEDIA_PIXELS"])

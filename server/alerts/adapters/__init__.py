@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from server.alerts.addresses import refused_reason
+from server.alerts.addresses import pinned, resolve_checked
 from server.alerts.messages import Message
 
 MAX_REPLY_BYTES = 64 * 1024  # enough for any real answer; a bigger one is cut, not buffered
@@ -52,24 +52,33 @@ class Adapter:
         return SendResult("failed", error)
 
     def send(self, client: httpx.Client, url: str, message: Message) -> SendResult:
-        """POST the message; network trouble and timeouts are retried."""
-        refused = refused_reason(url, allow_private=self.config.get("ALERT_ALLOW_PRIVATE_URLS",
-                                                                    False))
-        if refused:
-            return SendResult("failed", refused)
+        """POST the message to the addresses checked for `url`; network trouble and timeouts
+        are retried."""
+        resolution = resolve_checked(url, allow_private=self.config.get(
+            "ALERT_ALLOW_PRIVATE_URLS", False))
+        if resolution.refused:
+            return SendResult("failed", resolution.refused)
         body, headers = self.request(message)
         # identity: the cap below counts the bytes we hold, not what they would inflate to
         headers = {"Content-Type": "application/json", "Accept-Encoding": "identity", **headers}
-        try:
-            with client.stream("POST", url, content=body, headers=headers) as response:
-                data = _read_capped(response)
-        except httpx.TimeoutException as exc:
-            return SendResult("retry", f"timeout: {type(exc).__name__}")
-        except httpx.HTTPError as exc:
-            return SendResult("retry", type(exc).__name__)
-        kept = {"Retry-After": response.headers["Retry-After"]} \
-            if "Retry-After" in response.headers else {}
-        return self.judge(httpx.Response(response.status_code, headers=kept, content=data))
+        outcome = SendResult("retry", "ConnectError")  # the host did not resolve
+        for address in resolution.addresses:  # like a plain connect: the next one if refused
+            target, pinning, extensions = pinned(url, address)
+            try:
+                with client.stream("POST", target, content=body, headers={**headers, **pinning},
+                                   extensions=extensions) as response:
+                    data = _read_capped(response)
+            except httpx.ConnectError as exc:
+                outcome = SendResult("retry", type(exc).__name__)
+                continue
+            except httpx.TimeoutException as exc:
+                return SendResult("retry", f"timeout: {type(exc).__name__}")
+            except httpx.HTTPError as exc:
+                return SendResult("retry", type(exc).__name__)
+            kept = {"Retry-After": response.headers["Retry-After"]} \
+                if "Retry-After" in response.headers else {}
+            return self.judge(httpx.Response(response.status_code, headers=kept, content=data))
+        return outcome
 
 
 def _read_capped(response: httpx.Response) -> bytes:

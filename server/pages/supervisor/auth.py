@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
 from schemas.roles import OFFICE, SUPERVISOR
 from server.clock import utcnow
-from server.extensions import csrf, db, limiter
-from server.limits import failed_sign_in, login_limit
+from server.extensions import csrf, db
+from server.limits import sign_in_limits
 from server.models import User
 from server.pages.supervisor import bp
 from server.services.users import check_password
@@ -71,8 +72,20 @@ def supervisors_only():
         abort(403)
 
 
+def back_to(target: str) -> str:
+    """Where sign-in returns to: `target` if it is a console path on this site, else the queue.
+
+    Control characters would break the Location header (500), and a backslash is read as a
+    slash by browsers, so either sends the user to the queue rather than anywhere chosen."""
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not parts.path.startswith("/supervisor/")
+            or not target.isprintable() or "\\" in target):
+        return url_for("supervisor.queue")
+    return target
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"], deduct_when=failed_sign_in)
+@sign_in_limits(methods=["POST"])
 def login():
     error = None
     if request.method == "POST":
@@ -88,10 +101,7 @@ def login():
             session.permanent = True
             session["user_id"] = user.id
             session["signed_in_at"] = utcnow().isoformat()
-            target = request.args.get("next", "")
-            if not target.startswith("/supervisor/") or target.startswith("//"):
-                target = url_for("supervisor.queue")
-            return redirect(target, code=303)
+            return redirect(back_to(request.args.get("next", "")), code=303)
     return render_template("supervisor/login.html", error=error), 401 if error else 200
 
 
