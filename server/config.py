@@ -34,6 +34,8 @@ def from_environment(env=os.environ) -> dict:
         "MAX_JSON_BYTES": int(env.get("FIELDSYNC_MAX_JSON_BYTES", 2 * 1024 * 1024)),
         "MAX_MEDIA_BYTES": int(env.get("FIELDSYNC_MAX_MEDIA_BYTES", 25 * 1024 * 1024)),
         "MAX_MEDIA_PIXELS": int(env.get("FIELDSYNC_MAX_MEDIA_PIXELS", 50_000_000)),
+        # Longest side of an uploaded image: bounds decode memory where the pixel count cannot.
+        "MAX_MEDIA_SIDE": int(env.get("FIELDSYNC_MAX_MEDIA_SIDE", 16_384)),
         "RATELIMIT_STORAGE_URI": env.get("FIELDSYNC_RATELIMIT_STORAGE_URI", "memory://"),
         "PUBLIC_RATE_LIMIT": env.get("FIELDSYNC_PUBLIC_RATE_LIMIT", "120 per minute"),
         "RATING_RATE_LIMIT": env.get("FIELDSYNC_RATING_RATE_LIMIT", "10 per minute"),

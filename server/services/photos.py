@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import or_, select
 
+from media.decode import DecodeLimits
 from media.exif import read_capture_facts
 from media.geofence import Geofence
-from media.phash import NEAR_DUPLICATE_MAX_DISTANCE, hash_distance, perceptual_hash
-from media.store import MediaStore
-from media.thumbnails import customer_copy, make_thumbnail
+from media.phash import NEAR_DUPLICATE_MAX_DISTANCE, hash_distance, perceptual_hash, phash_of
+from media.store import IngestResult, MediaStore
+from media.thumbnails import customer_copy, make_thumbnail, thumbnail_of
 from media.verification import verify_photo
 from schemas.common import is_uuid
 from server.extensions import db
@@ -24,6 +28,25 @@ from sync.model import Photo, WorkOrder
 # Near-duplicates are searched among photos of the same site or the same engineer from this
 # far back: where a reused picture would come from, and a bound on the work per attach.
 NEAR_DUPLICATE_LOOKBACK = timedelta(days=90)
+_PHASH = re.compile(r"[0-9a-f]{16}")
+
+
+def decode_limits(config: Mapping) -> DecodeLimits:
+    """The configured bounds on what an uploaded image may cost to decode."""
+    return DecodeLimits(max_pixels=config["MAX_MEDIA_PIXELS"], max_side=config["MAX_MEDIA_SIDE"])
+
+
+def keep_renditions(store: MediaStore, upload: IngestResult) -> None:
+    """Save the thumbnail and pHash made from the upload's own decode, so none is made twice."""
+    preview = upload.info.preview
+    if preview is None:
+        return
+    phash = _derived_path(store, upload.sha256, "phash")
+    if not phash.exists():
+        _write_atomically(phash, phash_of(preview).encode())
+    thumbnail = _derived_path(store, upload.sha256, "thumbnail")
+    if not thumbnail.exists():
+        _write_atomically(thumbnail, thumbnail_of(preview))
 
 
 def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
@@ -34,7 +57,7 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
     site = order.site
     fence = Geofence(site["location"]["lat"], site["location"]["lon"], site.get("geofence"),
                      site.get("radius_m") or 200.0)
-    photo.phash = perceptual_hash(path)
+    photo.phash = _perceptual_hash(store, photo.sha256)
     start = order.start_location
     verdict = verify_photo(
         facts=facts, fence=fence,
@@ -47,6 +70,21 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
     photo.location = ({"lat": facts.location[0], "lon": facts.location[1]}
                       if facts.location else None)
     photo.verification = verdict.as_dict()
+
+
+def _perceptual_hash(store: MediaStore, sha256: str) -> str:
+    """The pHash kept at upload, else (bytes stored before it was kept) computed now."""
+    kept = _derived_path(store, sha256, "phash")
+    try:
+        text = kept.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if _PHASH.fullmatch(text):
+        return text
+    # Older uploads were checked against the limits of their day: check them again.
+    phash = perceptual_hash(store.path_for(sha256), limits=decode_limits(current_app.config))
+    _write_atomically(kept, phash.encode())
+    return phash
 
 
 def _same_bytes_elsewhere(order_id: str, sha256: str) -> str | None:
@@ -88,17 +126,26 @@ def visible_photo(photo_id: str, user: User) -> PhotoRow:
 
 def derived(store: MediaStore, sha256: str, kind: str) -> Path:
     """A cached rendition ("thumbnail" or "customer") of stored bytes, made once."""
-    target = store.root / "derived" / kind / f"{sha256}.jpg"
+    target = _derived_path(store, sha256, kind)
     if target.exists():
         return target
     source = store.path_for(sha256)
     if not source.exists():
         raise NotFound("the photo's bytes are missing", code="not_found")
     render = make_thumbnail if kind == "thumbnail" else customer_copy
-    data = render(source)
+    _write_atomically(target, render(source, limits=decode_limits(current_app.config)))
+    return target
+
+
+def _derived_path(store: MediaStore, sha256: str, kind: str) -> Path:
+    store.path_for(sha256)  # refuses anything but a SHA-256 before it becomes a file name
+    suffix = ".txt" if kind == "phash" else ".jpg"
+    return store.root / "derived" / kind / f"{sha256}{suffix}"
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".part")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(temp, target)
-    return target
