@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import re
 import tempfile
@@ -55,8 +57,8 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
     path = store.path_for(photo.sha256)
     facts = read_capture_facts(path, timezone)
     site = order.site
-    fence = Geofence(site["location"]["lat"], site["location"]["lon"], site.get("geofence"),
-                     site.get("radius_m") or 200.0)
+    fence = _fence(site["location"]["lat"], site["location"]["lon"],
+                   json.dumps(site.get("geofence"), sort_keys=True), site.get("radius_m") or 200.0)
     photo.phash = _perceptual_hash(store, photo.sha256)
     start = order.start_location
     verdict = verify_photo(
@@ -70,6 +72,13 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
     photo.location = ({"lat": facts.location[0], "lon": facts.location[1]}
                       if facts.location else None)
     photo.verification = verdict.as_dict()
+
+
+@functools.lru_cache(maxsize=512)
+def _fence(lat: float, lon: float, geofence: str, radius_m: float) -> Geofence:
+    """A site's fence, kept: building its projection costs more than the rest of verification."""
+    # pyproj's Transformer is thread-safe since 3.1, so workers' threads may share a fence.
+    return Geofence(lat, lon, json.loads(geofence), radius_m)
 
 
 def _perceptual_hash(store: MediaStore, sha256: str) -> str:
