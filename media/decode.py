@@ -20,6 +20,8 @@ MIME_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "HEIF": "image/heic"}
 # Thumbnails fit this box, and the upload's one decode is made at least this large so that the
 # thumbnail and the perceptual hash come from it rather than from a second decode.
 PREVIEW_PX = 800
+# Camera photos up to this size are decoded and used as they are (JPEGs DCT-scaled).
+_REDUCE_ABOVE_PIXELS = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -178,13 +180,37 @@ def _decode_upright(im: Image.Image, box: int) -> Image.Image:
         # the fitted size (800x600, not 800x800) lets a 4:3 photo use 1/4 instead of 1/2.
         im.draft("RGB", _fitted(im.size, box))
     im.load()
+    image = _reduced(im, box)
+    # `im` is closed with its file by the caller, so it must be copied (or rotated into a new
+    # image); a reduced image is already a copy and is rotated in place.
+    own = image is not im
     with warnings.catch_warnings():
         # Pillow warns about EXIF it cannot parse; that only means we cannot rotate.
         warnings.simplefilter("ignore")
         try:
-            return ImageOps.exif_transpose(im)
+            if not own:
+                return ImageOps.exif_transpose(image)
+            ImageOps.exif_transpose(image, in_place=True)
+            return image
         except (SyntaxError, ValueError, KeyError, TypeError, struct.error):
-            return im.copy()
+            return image if own else image.copy()
+
+
+def _reduced(im: Image.Image, box: int) -> Image.Image:
+    """A big PNG or HEIC (decoded at full size) shrunk by an integer factor, still filling `box`.
+
+    Rotation, colour conversion and resizing then work on a few MB instead of copying a
+    50-megapixel picture three times. It is what JPEG draft mode does for JPEGs.
+    """
+    if im.width * im.height <= _REDUCE_ABOVE_PIXELS or "transparency" in im.info:
+        return im
+    if im.mode == "1":
+        im = im.convert("L")
+    elif im.mode not in ("L", "LA", "RGB", "RGBA", "CMYK"):
+        return im
+    fitted = _fitted(im.size, box)
+    factor = min(im.width // fitted[0], im.height // fitted[1])
+    return im.reduce(factor) if factor > 1 else im
 
 
 def _fitted(size: tuple[int, int], box: int) -> tuple[int, int]:
