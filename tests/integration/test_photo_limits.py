@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from media.store import MediaStore
 from tests.api import SHENZHEN, new_id
 from tests.media.hostile import flat_png, heic_claiming, jpeg_without_its_data, long_png
-from tests.media.photos import make_photo, sha256_of
+from tests.media.photos import exif_bytes, make_photo, sha256_of
 
 HOSTILE = [
     ("png 1 x 50,000,000", lambda p: long_png(p / "a.png", 1, 50_000_000), "image/png",
@@ -84,3 +85,28 @@ def test_an_upload_keeps_the_thumbnail_its_decode_made(api, world, app, tmp_path
     upload(api, data, "image/jpeg", expect=201)
     kept = Path(app.config["MEDIA_DIR"]) / "derived" / "thumbnail" / f"{sha256_of(data)}.jpg"
     assert kept.is_file()
+
+
+def test_a_photo_stored_before_hashes_were_kept_is_still_found_as_a_near_duplicate(
+        api, world, app, tmp_path):
+    # Bytes stored by an older release have no kept pHash: attach computes it from the file.
+    original = make_photo(tmp_path / "old.jpg", SHENZHEN["lat"], SHENZHEN["lon"], seed=7,
+                          size=(2400, 1800))
+    MediaStore(Path(app.config["MEDIA_DIR"])).ingest(
+        [original.read_bytes()], sha256_of(original), max_bytes=10**8, max_pixels=10**8)
+    order = api.create_order(world)
+    device = api.device()
+    device.do("workorder.accept", work_order_id=order["id"])
+    before_id, after_id = new_id(), new_id()
+    assert device.do("photo.attach", work_order_id=order["id"], photo_id=before_id,
+                     sha256=sha256_of(original), kind="before")["status"] == "applied"
+    copy = tmp_path / "copy.jpg"
+    with Image.open(original) as image:
+        image.resize((800, 600)).save(copy, "JPEG", quality=60,
+                                      exif=exif_bytes(SHENZHEN["lat"], SHENZHEN["lon"]))
+    upload(api, copy.read_bytes(), "image/jpeg", expect=201)
+    assert device.do("photo.attach", work_order_id=order["id"], photo_id=after_id,
+                     sha256=sha256_of(copy), kind="after")["status"] == "applied"
+    after = {p["id"]: p for p in api.order(order["id"])["photos"]}[after_id]
+    assert after["verification"]["reasons"] == [
+        f"looks like photo {before_id} re-encoded or resized"]
