@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import os
 import re
 import tempfile
@@ -31,6 +32,7 @@ from sync.model import Photo, WorkOrder
 # far back: where a reused picture would come from, and a bound on the work per attach.
 NEAR_DUPLICATE_LOOKBACK = timedelta(days=90)
 _PHASH = re.compile(r"[0-9a-f]{16}")
+log = logging.getLogger(__name__)
 
 
 def decode_limits(config: Mapping) -> DecodeLimits:
@@ -43,12 +45,17 @@ def keep_renditions(store: MediaStore, upload: IngestResult) -> None:
     preview = upload.info.preview
     if preview is None:
         return
-    phash = _derived_path(store, upload.sha256, "phash")
-    if not phash.exists():
-        _write_atomically(phash, phash_of(preview).encode())
-    thumbnail = _derived_path(store, upload.sha256, "thumbnail")
-    if not thumbnail.exists():
-        _write_atomically(thumbnail, thumbnail_of(preview))
+    try:
+        phash = _derived_path(store, upload.sha256, "phash")
+        if not phash.exists():
+            _write_atomically(phash, phash_of(preview).encode())
+        thumbnail = _derived_path(store, upload.sha256, "thumbnail")
+        if not thumbnail.exists():
+            _write_atomically(thumbnail, thumbnail_of(preview))
+    # The bytes are stored and the device may now forget them: a failed shortcut must not turn
+    # that into an error. Attach and the thumbnail view make what is missing from the file.
+    except Exception:
+        log.exception("could not keep the renditions of upload %s", upload.sha256)
 
 
 def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
@@ -92,7 +99,10 @@ def _perceptual_hash(store: MediaStore, sha256: str) -> str:
         return text
     # Older uploads were checked against the limits of their day: check them again.
     phash = perceptual_hash(store.path_for(sha256), limits=decode_limits(current_app.config))
-    _write_atomically(kept, phash.encode())
+    try:
+        _write_atomically(kept, phash.encode())
+    except OSError:  # only a shortcut for the next attach of these bytes
+        log.warning("could not keep the pHash of %s", sha256, exc_info=True)
     return phash
 
 

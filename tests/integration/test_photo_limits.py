@@ -110,3 +110,19 @@ def test_a_photo_stored_before_hashes_were_kept_is_still_found_as_a_near_duplica
     after = {p["id"]: p for p in api.order(order["id"])["photos"]}[after_id]
     assert after["verification"]["reasons"] == [
         f"looks like photo {before_id} re-encoded or resized"]
+
+
+def test_an_upload_whose_renditions_cannot_be_kept_is_still_stored_and_attachable(
+        api, world, app, tmp_path):
+    media = Path(app.config["MEDIA_DIR"])
+    media.mkdir(parents=True, exist_ok=True)
+    (media / "derived").write_text("a file where the renditions' folder would go")
+    path = make_photo(tmp_path / "a.jpg", SHENZHEN["lat"], SHENZHEN["lon"])
+    upload(api, path.read_bytes(), "image/jpeg", expect=201)
+    order = api.create_order(world)
+    device = api.device()
+    device.do("workorder.accept", work_order_id=order["id"])
+    result = device.do("photo.attach", work_order_id=order["id"], photo_id=new_id(),
+                       sha256=sha256_of(path), kind="after")
+    assert result["status"] == "applied"
+    assert api.order(order["id"])["photos"][0]["verification"]["status"] == "verified"
