@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
-from media.decode import ImageInfo, inspect_image
+from media.decode import DEFAULT_LIMITS, ImageInfo, inspect_image
 from sync.errors import TooLarge, ValidationFailed
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -55,7 +55,8 @@ class MediaStore:
         return self.path_for(sha256).is_file()
 
     def ingest(
-        self, chunks: Iterable[bytes], expected_sha256: str, *, max_bytes: int, max_pixels: int
+        self, chunks: Iterable[bytes], expected_sha256: str, *, max_bytes: int, max_pixels: int,
+        max_side: int = DEFAULT_LIMITS.max_side,
     ) -> IngestResult:
         """Store an uploaded image if its bytes match `expected_sha256` and it is a valid image."""
         target = self.path_for(expected_sha256)
@@ -77,7 +78,7 @@ class MediaStore:
                     expected_sha256=expected_sha256,
                     actual_sha256=actual,
                 )
-            info = inspect_image(tmp, max_pixels=max_pixels)
+            info = inspect_image(tmp, max_pixels=max_pixels, max_side=max_side)
             if target.is_file():
                 return IngestResult(created=False, sha256=actual, size=size, info=info)
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -8,23 +8,33 @@ from pathlib import Path
 
 from PIL import Image, ImageCms
 
-from media.decode import load_upright
+from media.decode import DEFAULT_LIMITS, PREVIEW_PX, DecodeLimits, load_upright
 
 _WHITE = (255, 255, 255)
 
 
-def make_thumbnail(path: Path, max_px: int = 800) -> bytes:
+def make_thumbnail(
+    path: Path, max_px: int = PREVIEW_PX, *, limits: DecodeLimits = DEFAULT_LIMITS
+) -> bytes:
     """A JPEG no larger than `max_px` on either side, for lists and audit pages."""
-    return _render(path, max_px, quality=85)
+    return _render(load_upright(path, box=max_px, limits=limits), max_px, quality=85)
 
 
-def customer_copy(path: Path, max_px: int = 2048) -> bytes:
+def thumbnail_of(upright: Image.Image) -> bytes:
+    """The thumbnail of an image already decoded upright at PREVIEW_PX (the upload's decode)."""
+    return _render(upright, PREVIEW_PX, quality=85)
+
+
+def customer_copy(
+    path: Path, max_px: int = 2048, *, limits: DecodeLimits = DEFAULT_LIMITS
+) -> bytes:
     """A re-encoded JPEG with no EXIF, XMP, ICC or comments, safe to show a customer."""
-    return _render(path, max_px, quality=88)
+    return _render(load_upright(path, box=max_px, limits=limits), max_px, quality=88)
 
 
-def _render(path: Path, max_px: int, quality: int) -> bytes:
-    image = _to_srgb(load_upright(path, min_px=max_px))
+def _render(upright: Image.Image, max_px: int, quality: int) -> bytes:
+    # _to_srgb always returns a new image, so `upright` (maybe the upload's preview) is unchanged.
+    image = _to_srgb(upright)
     image.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
     # Pillow carries some metadata (comments, XMP) from `info` into saved JPEGs.
     image.info.clear()

@@ -36,6 +36,8 @@ def from_environment(env=os.environ) -> dict:
         "MAX_MEDIA_PIXELS": int(env.get("FIELDSYNC_MAX_MEDIA_PIXELS", 50_000_000)),
         # An unfinished upload nobody holds open is deleted after this long without a byte.
         "MEDIA_STALE_UPLOAD_MINUTES": float(env.get("FIELDSYNC_MEDIA_STALE_UPLOAD_MINUTES", 60)),
+        # Longest side of an uploaded image: bounds decode memory where the pixel count cannot.
+        "MAX_MEDIA_SIDE": int(env.get("FIELDSYNC_MAX_MEDIA_SIDE", 16_384)),
         "RATELIMIT_STORAGE_URI": env.get("FIELDSYNC_RATELIMIT_STORAGE_URI", "memory://"),
         "PUBLIC_RATE_LIMIT": env.get("FIELDSYNC_PUBLIC_RATE_LIMIT", "120 per minute"),
         "RATING_RATE_LIMIT": env.get("FIELDSYNC_RATING_RATE_LIMIT", "10 per minute"),

@@ -50,7 +50,9 @@ def upload(sha256):
     db.session.close()
     result = media_store().ingest(_chunks(), sha256,
                                   max_bytes=current_app.config["MAX_MEDIA_BYTES"],
-                                  max_pixels=current_app.config["MAX_MEDIA_PIXELS"])
+                                  max_pixels=current_app.config["MAX_MEDIA_PIXELS"],
+                                  max_side=current_app.config["MAX_MEDIA_SIDE"])
+    photos.keep_renditions(media_store(), result)
     body = {"sha256": result.sha256, "size": result.size, "mime": result.info.mime,
             "width": result.info.width, "height": result.info.height}
     return body if not result.created else (body, 201)

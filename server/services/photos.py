@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import functools
+import json
+import logging
 import os
+import re
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import or_, select
 
+from media.decode import DecodeLimits
 from media.exif import read_capture_facts
 from media.geofence import Geofence
-from media.phash import NEAR_DUPLICATE_MAX_DISTANCE, hash_distance, perceptual_hash
-from media.store import MediaStore
-from media.thumbnails import customer_copy, make_thumbnail
+from media.phash import NEAR_DUPLICATE_MAX_DISTANCE, hash_distance, perceptual_hash, phash_of
+from media.store import IngestResult, MediaStore
+from media.thumbnails import customer_copy, make_thumbnail, thumbnail_of
 from media.verification import verify_photo
 from schemas.formats import is_uuid
 from server.extensions import db
@@ -25,6 +32,31 @@ from sync.model import Photo, WorkOrder
 # Near-duplicates are searched among photos of the same site or the same engineer from this
 # far back: where a reused picture would come from, and a bound on the work per attach.
 NEAR_DUPLICATE_LOOKBACK = timedelta(days=90)
+_PHASH = re.compile(r"[0-9a-f]{16}")
+log = logging.getLogger(__name__)
+
+
+def decode_limits(config: Mapping) -> DecodeLimits:
+    """The configured bounds on what an uploaded image may cost to decode."""
+    return DecodeLimits(max_pixels=config["MAX_MEDIA_PIXELS"], max_side=config["MAX_MEDIA_SIDE"])
+
+
+def keep_renditions(store: MediaStore, upload: IngestResult) -> None:
+    """Save the thumbnail and pHash made from the upload's own decode, so none is made twice."""
+    preview = upload.info.preview
+    if preview is None:
+        return
+    try:
+        phash = _derived_path(store, upload.sha256, "phash")
+        if not phash.exists():
+            _write_atomically(phash, phash_of(preview).encode())
+        thumbnail = _derived_path(store, upload.sha256, "thumbnail")
+        if not thumbnail.exists():
+            _write_atomically(thumbnail, thumbnail_of(preview))
+    # The bytes are stored and the device may now forget them: a failed shortcut must not turn
+    # that into an error. Attach and the thumbnail view make what is missing from the file.
+    except Exception:
+        log.exception("could not keep the renditions of upload %s", upload.sha256)
 
 
 def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
@@ -32,8 +64,8 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
     """Read the photo's EXIF, check it against the order, and record the verdict on `photo`."""
     path = store.path_for(photo.sha256)
     facts = read_capture_facts(path, timezone)
-    fence = Geofence.for_site(order.site)
-    photo.phash = perceptual_hash(path)
+    fence = _fence(json.dumps({key: order.site.get(key) for key in FENCE_KEYS}, sort_keys=True))
+    photo.phash = _perceptual_hash(store, photo.sha256)
     start = order.start_location
     near = _near_duplicate(order, photo, now)
     verdict = verify_photo(
@@ -48,6 +80,35 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
     photo.location = ({"lat": facts.location[0], "lon": facts.location[1]}
                       if facts.location else None)
     photo.verification = verdict.as_record()
+
+
+# What of a site's document decides its fence (the cache key).
+FENCE_KEYS = ("location", "geofence", "radius_m")
+
+
+@functools.lru_cache(maxsize=512)
+def _fence(site: str) -> Geofence:
+    """A site's fence, kept: building its projection costs more than the rest of verification."""
+    # pyproj's Transformer is thread-safe since 3.1, so workers' threads may share a fence.
+    return Geofence.for_site(json.loads(site))
+
+
+def _perceptual_hash(store: MediaStore, sha256: str) -> str:
+    """The pHash kept at upload, else (bytes stored before it was kept) computed now."""
+    kept = _derived_path(store, sha256, "phash")
+    try:
+        text = kept.read_text("ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    if _PHASH.fullmatch(text):
+        return text
+    # Older uploads were checked against the limits of their day: check them again.
+    phash = perceptual_hash(store.path_for(sha256), limits=decode_limits(current_app.config))
+    try:
+        _write_atomically(kept, phash.encode())
+    except OSError:  # only a shortcut for the next attach of these bytes
+        log.warning("could not keep the pHash of %s", sha256, exc_info=True)
+    return phash
 
 
 def _same_bytes_elsewhere(order_id: str, sha256: str) -> str | None:
@@ -87,17 +148,26 @@ def visible_photo(photo_id: str, user: User) -> PhotoRow:
 
 def derived(store: MediaStore, sha256: str, kind: str) -> Path:
     """A cached rendition ("thumbnail" or "customer") of stored bytes, made once."""
-    target = store.root / "derived" / kind / f"{sha256}.jpg"
+    target = _derived_path(store, sha256, kind)
     if target.exists():
         return target
     source = store.path_for(sha256)
     if not source.exists():
         raise NotFound("the photo's bytes are missing", code="not_found")
     render = make_thumbnail if kind == "thumbnail" else customer_copy
-    data = render(source)
+    _write_atomically(target, render(source, limits=decode_limits(current_app.config)))
+    return target
+
+
+def _derived_path(store: MediaStore, sha256: str, kind: str) -> Path:
+    store.path_for(sha256)  # refuses anything but a SHA-256 before it becomes a file name
+    suffix = ".txt" if kind == "phash" else ".jpg"
+    return store.root / "derived" / kind / f"{sha256}{suffix}"
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".part")
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(temp, target)
-    return target
