@@ -49,7 +49,7 @@ def sign_in(page, base: str, username: str, password: str) -> None:
     page.goto(f"{base}/app/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.get_by_role("button", name="Sign in").click()
+    page.locator("form.signin button[type=submit]").click()
     page.wait_for_selector("#sync-status")
 
 
