@@ -1,8 +1,6 @@
 // Two languages, chosen by the browser's language and switchable (kept in localStorage: a
 // preference, not a secret). Numbers, money and times are formatted by Intl in that language.
 
-import { minorDigits } from "./digest.js";
-
 const STRINGS = {
   en: {
     app: "FieldSync", signIn: "Sign in", username: "Username", password: "Password",
@@ -41,7 +39,7 @@ const STRINGS = {
     verdicts: { verified: "Verified", outside_geofence: "Outside the site",
       no_location: "No location", time_mismatch: "Outside the job time",
       duplicate: "Duplicate" },
-    tags: "Tags", faultCodes: "Fault codes", models: "Models", chooseItem: "Choose an item",
+    more: "Show more", tags: "Tags", faultCodes: "Fault codes", models: "Models", chooseItem: "Choose an item",
     notePlaceholder: "What was done, what is missing", waitingFiles: "{n} file(s)",
   },
   "zh-CN": {
@@ -75,7 +73,7 @@ const STRINGS = {
       customer_declined: "客户拒绝", wrong_diagnosis: "诊断有误", other: "其他" },
     verdicts: { verified: "已核验", outside_geofence: "不在现场范围内",
       no_location: "无位置信息", time_mismatch: "不在工作时间内", duplicate: "重复照片" },
-    tags: "标签", faultCodes: "故障码", models: "型号", chooseItem: "选择项目",
+    more: "显示更多", tags: "标签", faultCodes: "故障码", models: "型号", chooseItem: "选择项目",
     notePlaceholder: "做了什么，还缺什么", waitingFiles: "{n} 个文件",
   },
 };
@@ -100,19 +98,17 @@ export function t(key, values = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ""));
 }
 
-/** Money from its decimal string, exactly (Intl formats strings without a float). */
-export function money(amount, currency) {
-  const digits = minorDigits(currency);
-  return new Intl.NumberFormat(language(), { style: "currency", currency,
-    minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount);
+const formats = new Map();
+
+/** One Intl formatter per (kind, language): making one costs far more than using it. */
+export function formatter(kind, make) {
+  const key = `${kind} ${language()}`;
+  if (!formats.has(key)) formats.set(key, make(language()));
+  return formats.get(key);
 }
 
 export function dateTime(iso) {
   if (!iso) return "";
-  return new Intl.DateTimeFormat(language(), { dateStyle: "medium", timeStyle: "short" })
-    .format(new Date(iso));
-}
-
-export function time(iso) {
-  return new Intl.DateTimeFormat(language(), { timeStyle: "short" }).format(new Date(iso));
+  return formatter("dateTime", (lang) => new Intl.DateTimeFormat(lang,
+    { dateStyle: "medium", timeStyle: "short" })).format(new Date(iso));
 }

@@ -1,30 +1,15 @@
 // What the engineer sees: each order as last pulled, with this device's unconfirmed work shown
 // on top (marked `pending`). This is a display, not a second copy of the rules: the server
 // decides, and its verdict (applied or refused) replaces this view after the next sync. Only
-// the charge amounts are computed here, by the digest module the test vectors check.
+// the charge amounts are computed here, by the digest module the test vectors check (loaded
+// when a job is opened). The job list needs only statuses: store.js has those.
 
-import { chargesDigest, lineAmounts, totals } from "./digest.js";
+import { statusAfter, unconfirmed } from "./store.js";
 
-const STATUS_AFTER = {
-  "workorder.accept": ["assigned", "accepted"],
-  "workorder.start": ["accepted", "in_progress"],
-  "workorder.complete": ["in_progress", "completed"],
-};
-
-/** The work the pulled document does not show yet: unsent, or applied after its version. */
-export function unconfirmed(entries, version) {
-  return entries.filter((e) => e.state === "pending" ||
-    (e.state === "applied" && e.version > version));
-}
-
-function showOne(view, entry, catalog, me) {
+function showOne(view, entry, catalog, me, { lineAmounts }) {
   const args = entry.args;
-  const move = STATUS_AFTER[entry.name];
-  if (move && view.status === move[0]) view.status = move[1];
+  view.status = statusAfter(view.status, entry);
   switch (entry.name) {
-    case "workorder.fail_visit":
-      if (["accepted", "in_progress"].includes(view.status)) view.status = "visit_failed";
-      break;
     case "workorder.note":
       view.notes.push({ at: entry.client_time, author: me, text: args.text, pending: true });
       break;
@@ -58,18 +43,19 @@ function showOne(view, entry, catalog, me) {
 
 /** The order to show: pulled doc + unconfirmed entries, totals and digest recomputed. */
 export async function localOrder(doc, entries, catalogItems, me) {
+  const digest = await import("./digest.js");
   const view = structuredClone(doc);
   view.charges = view.charges || [];
   view.photos = view.photos || [];
   view.notes = view.notes || [];
   const catalog = new Map(catalogItems.map((item) => [item.code, item]));
   const waiting = unconfirmed(entries, doc.version);
-  for (const entry of waiting) showOne(view, entry, catalog, me);
+  for (const entry of waiting) showOne(view, entry, catalog, me, digest);
   view.pending = waiting.filter((e) => e.state === "pending");
   view.refused = entries.filter((e) => e.state === "rejected");
   if (waiting.length) {
-    view.totals = totals(view.charges, view.currency);
-    view.charges_digest = await chargesDigest(view.currency, view.charges);
+    view.totals = digest.totals(view.charges, view.currency);
+    view.charges_digest = await digest.chargesDigest(view.currency, view.charges);
   }
   if (view.signoff) view.signoff.valid = view.signoff.charges_digest === view.charges_digest;
   return view;

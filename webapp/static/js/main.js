@@ -1,13 +1,13 @@
 // The app: opens the local store, draws the header, routes #/… to a screen, and syncs when
 // asked, at start and whenever the browser comes back online.
 
-import { Refused, Unreachable } from "./api.js";
-import { h, show, toast } from "./dom.js";
+// Only what the job list needs is imported here: on a slow network every module on the first
+// screen's path costs time. The rest loads on first use (and the service worker keeps it all).
+
+import { h, toast } from "./dom.js";
 import { language, switchLanguage, t } from "./i18n.js";
 import { jobsScreen } from "./screens/jobs.js";
-import { signInScreen } from "./screens/signin.js";
 import { Store } from "./store.js";
-import { sync } from "./sync.js";
 
 const SCREENS = {
   jobs: () => jobsScreen,
@@ -37,7 +37,7 @@ class App {
     const credentials = await this.credentials();
     this.drawHeader(credentials);
     if (!credentials) {
-      signInScreen(this);
+      (await import("./screens/signin.js")).signInScreen(this);
       return;
     }
     const [name, ...params] = (location.hash.replace(/^#\/?/, "") || "jobs").split("/");
@@ -64,9 +64,15 @@ class App {
     }
     this.syncing = true;
     this.updateStatus();
+    const [{ sync }, { Refused, Unreachable }] = await Promise.all([import("./sync.js"),
+      import("./api.js")]);
+    let changed = true;
     try {
       const report = await sync(this.store);
       this.problem = null;
+      // Redraw only when something changed: a long job list costs time to draw.
+      changed = report.pulled + report.deleted + report.applied + report.rejected.length +
+        report.uploaded > 0;
       if (!quiet && report.rejected.length) toast(t("refusedCount", { n: report.rejected.length }));
     } catch (error) {
       if (error instanceof Unreachable) this.problem = t("offline");
@@ -76,7 +82,8 @@ class App {
     } finally {
       this.syncing = false;
     }
-    await this.rerender();
+    if (changed) await this.rerender();
+    else this.updateStatus();
   }
 
   async rerender() {
@@ -124,9 +131,6 @@ class App {
 }
 
 async function main() {
-  if ("serviceWorker" in navigator) {
-    navigator.serviceWorker.register("./sw.js", { scope: "./" }).catch(() => {});
-  }
   const app = new App(await Store.open());
   window.fieldsync = app; // for the bench and the browser tests
   window.addEventListener("hashchange", async () => {
@@ -137,6 +141,12 @@ async function main() {
   window.addEventListener("offline", () => app.updateStatus());
   await app.route();
   document.body.dataset.ready = "true";
+  if ("serviceWorker" in navigator) {
+    // After the first screen: its precache of the shell must not slow that screen down.
+    navigator.serviceWorker.register("./sw.js", { scope: "./" }).catch(() => {});
+  }
+  // Fetch the job page's code while the engineer reads the list: the first tap is instant.
+  setTimeout(() => import("./screens/job.js").catch(() => {}), 0);
   if (await app.credentials()) app.sync({ quiet: true });
 }
 

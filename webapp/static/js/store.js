@@ -49,6 +49,36 @@ export function clientTime(date = new Date()) {
     `${offset < 0 ? "-" : "+"}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`;
 }
 
+// How this device's unsent actions move a pulled order's status, for display only (the server
+// decides): here beside the outbox, so the job list needs no other module to show it.
+const STATUS_AFTER = {
+  "workorder.accept": ["assigned", "accepted"],
+  "workorder.start": ["accepted", "in_progress"],
+  "workorder.complete": ["in_progress", "completed"],
+};
+
+/** The status the engineer sees: the pulled one moved on by unconfirmed actions. */
+export function localStatus(doc, entries) {
+  let status = doc.status;
+  for (const entry of unconfirmed(entries, doc.version)) status = statusAfter(status, entry);
+  return status;
+}
+
+export function statusAfter(status, entry) {
+  const move = STATUS_AFTER[entry.name];
+  if (move && status === move[0]) return move[1];
+  if (entry.name === "workorder.fail_visit" && ["accepted", "in_progress"].includes(status)) {
+    return "visit_failed";
+  }
+  return status;
+}
+
+/** The work the pulled document does not show yet: unsent, or applied after its version. */
+export function unconfirmed(entries, version) {
+  return entries.filter((e) => e.state === "pending" ||
+    (e.state === "applied" && e.version > version));
+}
+
 export class Store {
   constructor(db) {
     this.db = db;

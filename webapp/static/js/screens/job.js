@@ -4,8 +4,9 @@
 import { Api } from "../api.js";
 import { parse } from "../decimal.js";
 import { h, show, toast } from "../dom.js";
-import { dateTime, money, t } from "../i18n.js";
+import { dateTime, t } from "../i18n.js";
 import { localOrder } from "../local-view.js";
+import { money } from "../money-format.js";
 import { uuid } from "../store.js";
 import { mapLink } from "./jobs.js";
 

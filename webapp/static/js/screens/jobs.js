@@ -3,10 +3,12 @@
 
 import { h, show } from "../dom.js";
 import { dateTime, t } from "../i18n.js";
-import { unconfirmed } from "../local-view.js";
+import { localStatus } from "../store.js";
 
 const ACTIVE = ["assigned", "accepted", "in_progress", "visit_failed"];
 const RANK = { urgent: 0, high: 1, normal: 2, low: 3 };
+// A list longer than this is drawn in steps: a phone draws 100 cards quickly, 2,000 slowly.
+const STEP = 100;
 
 /** A link that opens the phone's map app at the site (geo: on Android, maps elsewhere). */
 export function mapLink(site) {
@@ -24,21 +26,6 @@ function endOfToday() {
   const end = new Date();
   end.setHours(23, 59, 59, 999);
   return end;
-}
-
-function localStatus(doc, entries) {
-  let status = doc.status;
-  const moves = { "workorder.accept": ["assigned", "accepted"],
-    "workorder.start": ["accepted", "in_progress"],
-    "workorder.complete": ["in_progress", "completed"] };
-  for (const entry of unconfirmed(entries, doc.version)) {
-    const move = moves[entry.name];
-    if (move && status === move[0]) status = move[1];
-    if (entry.name === "workorder.fail_visit" && ["accepted", "in_progress"].includes(status)) {
-      status = "visit_failed";
-    }
-  }
-  return status;
 }
 
 function card(doc, status, pendingCount) {
@@ -76,8 +63,20 @@ export async function jobsScreen(app) {
   }
   const order = (a, b) => (a.doc.due_at || "9").localeCompare(b.doc.due_at || "9") ||
     RANK[a.doc.priority] - RANK[b.doc.priority] || a.doc.number.localeCompare(b.doc.number);
-  const list = (items) => h("ul", { class: "jobs" },
-    items.sort(order).map((item) => card(item.doc, item.status, item.pending)));
+  const list = (items) => {
+    items.sort(order);
+    const ul = h("ul", { class: "jobs" });
+    const more = h("button", { type: "button", class: "quiet more" });
+    const draw = (shown) => {
+      ul.append(...items.slice(ul.children.length, shown)
+        .map((item) => card(item.doc, item.status, item.pending)));
+      more.hidden = shown >= items.length;
+      more.textContent = `${t("more")} (${items.length - Math.min(shown, items.length)})`;
+      more.onclick = () => draw(shown + STEP * 5);
+    };
+    draw(STEP);
+    return [ul, more];
+  };
   show(
     h("h1", {}, t("today")),
     docs.length ? list(sections.today) : h("p", { class: "empty" }, t("noJobs")),

@@ -3,7 +3,8 @@
 
 import SignaturePad from "../../vendor/signature_pad.min.js";
 import { h, show, toast } from "../dom.js";
-import { money, t } from "../i18n.js";
+import { t } from "../i18n.js";
+import { money } from "../money-format.js";
 import { uuid } from "../store.js";
 import { loadOrder, sha256Hex } from "./job.js";
 
