@@ -105,6 +105,9 @@ def test_a_whole_job_offline_then_one_sync_completes_it_on_the_server(
 
         clock.now = datetime(2008, 10, 22, 8, 40, tzinfo=UTC)  # on site, half an hour later
         context.set_offline(False)
+        media = []
+        context.on("request", lambda r: media.append((r.method, r.url.rsplit("/", 1)[1]))
+                   if "/api/v1/media/" in r.url else None)
         sync_now(page)
         wait_until_synced(page)
         page.wait_for_selector(".verdict-verified")
@@ -117,6 +120,10 @@ def test_a_whole_job_offline_then_one_sync_completes_it_on_the_server(
     [photo] = order["photos"]
     assert photo["verification"]["status"] == "verified", photo["verification"]
     assert photo["sha256"] == hashlib.sha256(PHOTO.read_bytes()).hexdigest()  # the original
+    uploads = {sha: [method for method, name in media if name == sha]
+               for sha in {name for _, name in media}}
+    assert uploads == {photo["sha256"]: ["HEAD", "PUT"],  # asked first, then sent once
+                       order["signoff"]["signature_sha256"]: ["HEAD", "PUT"]}
     assert order["signoff"]["valid"] is True
     assert order["signoff"]["charges_digest"] == order["charges_digest"]
     assert order["signoff"]["signer_name"] == "Huang Min"

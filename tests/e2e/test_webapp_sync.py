@@ -143,3 +143,23 @@ def test_a_push_answer_lost_mid_sync_is_resent_and_answered_once(app, api, order
     server = api.order(order["id"])
     assert server["status"] == "accepted"
     assert [e["action"] for e in server["timeline"]].count("workorder.accept") == 1
+
+
+def test_a_revoked_token_asks_for_sign_in_and_keeps_the_unsent_work(app, api, order, browser):
+    with serve(app) as base:
+        context = phone(browser)
+        page = context.new_page()
+        sign_in(page, base, "engineer", PASSWORD)
+        page.wait_for_selector(f"text={order['number']}")
+        context.set_offline(True)
+        page.locator(f"li.job[data-id='{order['id']}'] a.open").click()
+        page.locator("#action-accept").click()
+        page.wait_for_selector("#action-start")
+        api.cli("user", "revoke-tokens", "engineer")
+        context.set_offline(False)
+        sync_now(page)
+        page.wait_for_selector("form.signin .error:has-text('Sign in again')")
+        sign_in(page, base, "engineer", PASSWORD)
+        wait_until_synced(page)
+        context.close()
+    assert api.order(order["id"])["status"] == "accepted"

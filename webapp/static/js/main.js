@@ -76,7 +76,7 @@ class App {
       if (!quiet && report.rejected.length) toast(t("refusedCount", { n: report.rejected.length }));
     } catch (error) {
       if (error instanceof Unreachable) this.problem = t("offline");
-      else if (error instanceof Refused && error.status === 401) this.problem = t("notSignedIn");
+      else if (error instanceof Refused && error.status === 401) await this.signedOut();
       else if (error instanceof Refused) this.problem = `${error.code}: ${error.message}`;
       else throw error;
     } finally {
@@ -84,6 +84,14 @@ class App {
     }
     if (changed) await this.rerender();
     else this.updateStatus();
+  }
+
+  /** The token expired or was revoked: sign in again; the replica and the outbox stay. */
+  async signedOut() {
+    const credentials = await this.credentials();
+    if (credentials) await this.store.put("user_id", credentials.user_id);
+    await this.store.put("credentials", null);
+    this.problem = t("notSignedIn");
   }
 
   async rerender() {

@@ -36,8 +36,7 @@ export async function outboxScreen(app) {
     h("p", {}, `${credentials.name} (${credentials.username})`),
     h("button", { type: "button", class: "quiet", id: "sign-out", onclick: async () => {
       // The replica and unsent work stay: the next sign-in of the same engineer sends them.
-      await app.store.put("user_id", credentials.user_id);
-      await app.store.put("credentials", null);
+      await app.signedOut();
       app.go("#/jobs");
     } }, t("signOut")));
 }

@@ -11,7 +11,9 @@ async function signIn(app, username, password) {
   let answer = await api.login(username, password, await store.clientId());
   const previous = await store.credentials();
   const previousUser = previous?.user_id ?? (await store.get("user_id"));
-  if (previousUser !== answer.user_id) {
+  if (!previousUser) {
+    await store.put("user_id", answer.user_id); // a new install: nothing to clear
+  } else if (previousUser !== answer.user_id) {
     if (previousUser && (await store.outbox({ state: "pending" })).length) {
       throw new Error(t("unsentOther"));
     }
@@ -26,7 +28,8 @@ async function signIn(app, username, password) {
 }
 
 export function signInScreen(app) {
-  const error = h("p", { class: "error", role: "alert", hidden: true });
+  const error = h("p", { class: "error", role: "alert", hidden: !app.problem },
+    app.problem || "");
   const button = h("button", { type: "submit" }, t("signIn"));
   const form = h("form", { class: "card signin", onsubmit: async (event) => {
     event.preventDefault();
