@@ -63,6 +63,8 @@ def test_a_whole_job_offline_then_one_sync_completes_it_on_the_server(
                                               "longitude": PHOTO_SITE["lon"], "accuracy": 8})
         page = context.new_page()
         page.goto(f"{base}/app/")
+        page.wait_for_selector("form.signin")
+        assert page.locator("#header").inner_text().split() == ["FieldSync", "中文"]
         screenshot(page, "sign-in")
         sign_in(page, base, "engineer", PASSWORD)
         page.wait_for_selector(f"text={job['number']}")
@@ -81,6 +83,11 @@ def test_a_whole_job_offline_then_one_sync_completes_it_on_the_server(
             page.fill("#charge-form input[name=quantity]", quantity)
             page.locator("#charge-form button").click()
             page.wait_for_selector(f"text={code} · {quantity}")
+        page.select_option("#charge-form select", "CALLOUT")  # added by mistake ...
+        page.locator("#charge-form button").click()
+        page.wait_for_selector("#total-total:has-text('234.70')")
+        page.locator("tr:has-text('CALLOUT · 1') button.remove").click()  # ... and removed
+        page.wait_for_selector("#total-total:has-text('154.70')")
         page.set_input_files("#photo-input", str(PHOTO))
         page.wait_for_selector(".photos li.pending")
         assert page.locator("#total-total").inner_text() == "CN¥154.70"
@@ -95,13 +102,13 @@ def test_a_whole_job_offline_then_one_sync_completes_it_on_the_server(
         page.wait_for_selector("#signoff")
         page.locator("#action-complete").click()
         page.wait_for_selector("#job-status:has-text('Completed')")
-        assert page.locator("#sync-status").get_attribute("data-pending") == "7"
+        assert page.locator("#sync-status").get_attribute("data-pending") == "9"
 
         page.close()  # the tab is closed with everything unsent
         page = context.new_page()
         page.goto(f"{base}/app/#/job/{job['id']}")
         page.wait_for_selector("#job-status:has-text('Completed')")
-        assert page.locator("#sync-status").get_attribute("data-pending") == "7"
+        assert page.locator("#sync-status").get_attribute("data-pending") == "9"
 
         clock.now = datetime(2008, 10, 22, 8, 40, tzinfo=UTC)  # on site, half an hour later
         context.set_offline(False)
@@ -129,4 +136,5 @@ def test_a_whole_job_offline_then_one_sync_completes_it_on_the_server(
     assert order["signoff"]["signer_name"] == "Huang Min"
     actions = [e["action"] for e in order["timeline"] if e["role"] == "engineer"]
     assert actions == ["workorder.accept", "workorder.start", "charge.add", "charge.add",
-                       "photo.attach", "signoff.capture", "workorder.complete"]  # once each
+                       "charge.add", "charge.remove", "photo.attach", "signoff.capture",
+                       "workorder.complete"]  # each once

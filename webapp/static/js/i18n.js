@@ -39,7 +39,7 @@ const STRINGS = {
     verdicts: { verified: "Verified", outside_geofence: "Outside the site",
       no_location: "No location", time_mismatch: "Outside the job time",
       duplicate: "Duplicate" },
-    more: "Show more", tags: "Tags", faultCodes: "Fault codes", models: "Models", chooseItem: "Choose an item",
+    more: "Show more", remove: "Remove", tags: "Tags", faultCodes: "Fault codes", models: "Models", chooseItem: "Choose an item",
     notePlaceholder: "What was done, what is missing", waitingFiles: "{n} file(s)",
   },
   "zh-CN": {
@@ -73,7 +73,7 @@ const STRINGS = {
       customer_declined: "客户拒绝", wrong_diagnosis: "诊断有误", other: "其他" },
     verdicts: { verified: "已核验", outside_geofence: "不在现场范围内",
       no_location: "无位置信息", time_mismatch: "不在工作时间内", duplicate: "重复照片" },
-    more: "显示更多", tags: "标签", faultCodes: "故障码", models: "型号", chooseItem: "选择项目",
+    more: "显示更多", remove: "删除", tags: "标签", faultCodes: "故障码", models: "型号", chooseItem: "选择项目",
     notePlaceholder: "做了什么，还缺什么", waitingFiles: "{n} 个文件",
   },
 };

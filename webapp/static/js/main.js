@@ -124,7 +124,8 @@ class App {
       h("a", { href: "#/jobs" }, t("jobs")),
       h("a", { href: "#/kb" }, t("knowledge")),
       h("a", { href: "#/outbox" }, t("outbox"))) : null;
-    header.replaceChildren(
+    // replaceChildren would write a null as the text "null": leave the missing parts out.
+    header.replaceChildren(...[
       h("div", { class: "bar" },
         h("strong", { class: "brand" }, t("app")),
         credentials ? h("button", { id: "sync", type: "button",
@@ -134,7 +135,7 @@ class App {
           this.route();
         } }, t("language"))),
       nav,
-      credentials ? h("p", { id: "sync-status", role: "status" }) : null);
+      credentials ? h("p", { id: "sync-status", role: "status" }) : null].filter(Boolean));
   }
 }
 

@@ -48,13 +48,20 @@ function section(title, ...children) {
   return h("section", { class: "card" }, h("h2", {}, title), ...children);
 }
 
-function chargesTable(order) {
+function chargesTable(app, order, editable) {
   if (!order.charges.length) return h("p", { class: "empty" }, t("noCharges"));
-  const rows = order.charges.map((line) => h("tr", { class: line.pending ? "pending" : null },
-    h("td", {}, h("span", {}, line.description),
-      h("small", {}, `${line.catalog_code || ""} · ${line.quantity} × ` +
-        `${money(line.unit_price, order.currency)}`)),
-    h("td", { class: "num" }, money(line.amount, order.currency))));
+  const remove = (line) => h("button", { type: "button", class: "quiet remove",
+    "aria-label": `${t("remove")} ${line.description}`, onclick: async () => {
+      await app.queue(order.id, "charge.remove", { charge_id: line.id });
+      app.route();
+    } }, "×");
+  const rows = order.charges.map((line) => h("tr", { class: line.pending ? "pending" : null,
+    dataset: { id: line.id } },
+  h("td", {}, h("span", {}, line.description),
+    h("small", {}, `${line.catalog_code || ""} · ${line.quantity} × ` +
+      `${money(line.unit_price, order.currency)}`)),
+  h("td", { class: "num" }, money(line.amount, order.currency),
+    editable ? remove(line) : null)));
   const total = (key, label) => h("tr", { class: `sum ${key}` }, h("th", {}, label),
     h("td", { class: "num", id: `total-${key}` }, money(order.totals[key], order.currency)));
   return h("table", { class: "charges" }, h("tbody", {}, rows),
@@ -283,7 +290,7 @@ export async function jobScreen(app, id) {
       customer.phone ? h("p", {}, h("a", { href: `tel:${customer.phone}` }, customer.phone)) : null,
       h("p", {}, order.site?.address || ""), mapLink(order.site),
       order.description ? h("p", { class: "description" }, order.description) : null),
-    section(t("charges"), chargesTable(order), editable ? chargeForm(app, order, catalog) : null),
+    section(t("charges"), chargesTable(app, order, editable), editable ? chargeForm(app, order, catalog) : null),
     section(t("photos"), photoList(app, order), editable ? photoForm(app, order) : null),
     order.signoff ? h("section", { class: "card", id: "signoff" },
       h("p", {}, t("signedBy", { name: order.signoff.signer_name }), " · ",
