@@ -22,7 +22,7 @@ from tests.e2e.webapp_server import (
     wait_until_synced,
 )
 
-SAMPLES = Path("/work/shared/samples/photos")
+SAMPLES = Path(__file__).resolve().parents[3] / "shared/samples/photos"  # as tests/media
 # DSCN0010.jpg (see that folder's README): N 43°28'2.814", E 11°53'6.456", taken
 # 2008:10:22 16:28:39 with no offset, so read in the server's zone (Asia/Shanghai): 08:28:39 UTC.
 PHOTO = SAMPLES / "DSCN0010.jpg"
@@ -111,10 +111,10 @@ def test_a_whole_job_offline_then_one_sync_completes_it_on_the_server(
         assert page.locator("#sync-status").get_attribute("data-pending") == "9"
 
         clock.now = datetime(2008, 10, 22, 8, 40, tzinfo=UTC)  # on site, half an hour later
-        context.set_offline(False)
-        media = []
+        media = []  # listening before going online: `online` itself starts a sync
         context.on("request", lambda r: media.append((r.method, r.url.rsplit("/", 1)[1]))
                    if "/api/v1/media/" in r.url else None)
+        context.set_offline(False)
         sync_now(page)
         wait_until_synced(page)
         page.wait_for_selector(".verdict-verified")
@@ -124,6 +124,9 @@ def test_a_whole_job_offline_then_one_sync_completes_it_on_the_server(
     order = api.order(job["id"])
     assert order["status"] == "completed"
     assert order["totals"]["total"] == "154.70"
+    started_at = order["start_location"]  # the browser's position, sent with `start`
+    assert (started_at["lat"], started_at["lon"]) == pytest.approx(
+        (PHOTO_SITE["lat"], PHOTO_SITE["lon"]))
     [photo] = order["photos"]
     assert photo["verification"]["status"] == "verified", photo["verification"]
     assert photo["sha256"] == hashlib.sha256(PHOTO.read_bytes()).hexdigest()  # the original

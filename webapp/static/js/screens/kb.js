@@ -30,7 +30,7 @@ export function search(articles, query) {
     if ((article.language || "").startsWith(preferred)) score += 0.5;
     scored.push({ article, score });
   }
-  return scored.sort((a, b) => b.score - a.score || a.article.title.localeCompare(b.article.title))
+  return scored.sort((a, b) => b.score - a.score || (a.article.title || "").localeCompare(b.article.title || ""))
     .map((item) => item.article);
 }
 
