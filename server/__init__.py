@@ -97,6 +97,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.register(app)
     register_api(app)
     register_pages(app)
+    from server.webapp import bp as webapp  # the engineer's web app at /app/
+    app.register_blueprint(webapp)
     cli.register(app)
     if app.config["SCHEDULER"] and not app.testing:
         start_in_web_process(app)  # only where requests are served: not the reloader parent

@@ -1,0 +1,37 @@
+// Building the page: every piece of data becomes a text node (textContent), never markup.
+
+/** h("p", {class: "x"}, "text", child): an element; strings are text, null is skipped. */
+export function h(tag, attributes = {}, ...children) {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes || {})) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name.startsWith("on")) element.addEventListener(name.slice(2), value);
+    else if (name === "dataset") Object.assign(element.dataset, value);
+    else if (value === true) element.setAttribute(name, "");
+    else element.setAttribute(name, String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    element.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return element;
+}
+
+/** Replace the main view's content. */
+export function show(...children) {
+  const main = document.getElementById("main");
+  main.replaceChildren(...children.flat().filter(Boolean));
+}
+
+let toastTimer;
+
+/** A short message at the bottom of the screen (role=status, read by screen readers). */
+export function toast(text) {
+  const box = document.getElementById("toast");
+  box.textContent = text;
+  box.hidden = false;
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => {
+    box.hidden = true;
+  }, 4000);
+}
