@@ -93,13 +93,3 @@ class CancelInputSchema(Schema):
 class VerifyInputSchema(Schema):
     decision = Text(required=True, validate=validate.OneOf(["approve", "rework"]))
     comment = Text(validate=validate.Length(max=2000))
-
-
-class WorkOrderListQuerySchema(Schema):
-    status = Text(validate=validate.OneOf(
-        ["open", "assigned", "accepted", "in_progress", "completed", "verified",
-         "cancelled"]))
-    engineer_id = UuidStr()
-    # A plain string: the decoder answers any garbage with invalid_cursor.
-    cursor = fields.String(validate=validate.Length(1, 200))
-    limit = fields.Integer(validate=validate.Range(1, 200))

@@ -63,3 +63,17 @@ class ValidationFailed(DomainError):
 class RateLimited(DomainError):
     category = "rate_limited"
     code = "rate_limited"
+
+
+class PreconditionFailed(DomainError):
+    """The caller's If-Match names a version that is no longer current."""
+
+    category = "precondition_failed"
+    code = "version_conflict"
+
+
+class PreconditionRequired(DomainError):
+    """An edit that must name the version it was made against did not."""
+
+    category = "precondition_required"
+    code = "precondition_required"

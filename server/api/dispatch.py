@@ -15,10 +15,9 @@ from schemas.dispatch import (
     SiteOutputSchema,
     VerifyInputSchema,
     WorkOrderInputSchema,
-    WorkOrderListQuerySchema,
 )
 from schemas.public import CustomerLinkSchema
-from schemas.workorder import WorkOrderOutputSchema, WorkOrderPageSchema
+from schemas.workorder import WorkOrderOutputSchema
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
 from server.services import customers_public, dispatch, orders_repo, timeline
@@ -92,14 +91,6 @@ def get_work_order(order_id):
     document["timeline"] = timeline.entries(
         row.id, engineer_id=g.user.id if g.user.role == "engineer" else None)
     return document
-
-
-@endpoint(bp, "/workorders", methods=["GET"], roles=ALL_ROLES, query=WorkOrderListQuerySchema,
-          response=WorkOrderPageSchema,
-          summary="Orders, newest first (engineers: their own), paginated by cursor")
-def list_work_orders(query):
-    rows, cursor = dispatch.list_orders(query, g.user)
-    return {"items": [_document(row) for row in rows], "next_cursor": cursor}
 
 
 @endpoint(bp, "/workorders/<order_id>/customer-link", methods=["POST"], roles=OFFICE,
