@@ -78,7 +78,7 @@ def create_catalog_item(data: dict, now: datetime) -> CatalogItem:
 
 
 def _engineer(engineer_id: str, field: str = "engineer_id") -> User:
-    engineer = db.session.get(User, engineer_id)
+    engineer = db.session.get(User, engineer_id) if is_uuid(engineer_id) else None
     if engineer is None or engineer.role != "engineer" or not engineer.active:
         raise _invalid(field, "No such engineer.")
     return engineer
@@ -135,7 +135,7 @@ def _change(row: WorkOrderRow, actor: User, now: datetime, rule) -> WorkOrderRow
 
 
 def _locked(order_id: str) -> WorkOrderRow:
-    row = orders_repo.load_row(order_id, lock=True)
+    row = orders_repo.load_row(order_id, lock=True) if is_uuid(order_id) else None
     if row is None:
         raise NotFound("no such work order", code="not_found")
     return row
@@ -161,9 +161,7 @@ def verify(order_id: str, decision: str, comment: str | None, actor: User,
 def edit(order_id: str, changes: dict, expected_versions: set[int], actor: User,
          now: datetime) -> WorkOrderRow:
     """Apply the office's edit if the caller saw the current version; 412 with it if not."""
-    row = _locked(order_id) if is_uuid(order_id) else None
-    if row is None:
-        raise NotFound("no such work order", code="not_found")
+    row = _locked(order_id)
     if row.version not in expected_versions:
         raise PreconditionFailed(
             f"the order is at version {row.version}; reload it and edit again",
