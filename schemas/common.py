@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
+import zoneinfo
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -135,3 +137,20 @@ def is_uuid(text: str) -> bool:
     except (ValueError, TypeError, AttributeError):
         return False
     return True
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class TimeZoneName(Text):
+    """An IANA time zone name such as Asia/Shanghai."""
+
+    default_error_messages = {"unknown_zone": "Not an IANA time zone (e.g. Asia/Shanghai)."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if name not in _known_zones():
+            raise self.make_error("unknown_zone")
+        return name

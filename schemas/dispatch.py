@@ -7,7 +7,15 @@ from decimal import Decimal
 from marshmallow import Schema, fields, validate
 
 from schemas.auth import LANGUAGES
-from schemas.common import AwareDateTime, DecimalValue, GeoJson, LocationSchema, Text, UuidStr
+from schemas.common import (
+    AwareDateTime,
+    DecimalValue,
+    GeoJson,
+    LocationSchema,
+    Text,
+    TimeZoneName,
+    UuidStr,
+)
 from schemas.mutations import CHARGE_KINDS, MAX_PRICE
 
 PRIORITIES = ("low", "normal", "high", "urgent")
@@ -35,6 +43,7 @@ class SiteInputSchema(Schema):
     location = fields.Nested(LocationSchema, required=True)
     geofence = GeoJson(metadata={"description": "a GeoJSON Polygon, lon/lat order"})
     radius_m = fields.Float(validate=validate.Range(1, 100_000), allow_nan=False)
+    timezone = TimeZoneName(metadata={"description": "IANA zone; default FIELDSYNC_TIMEZONE"})
 
 
 class SiteOutputSchema(Schema):
@@ -45,6 +54,7 @@ class SiteOutputSchema(Schema):
     location = fields.Nested(LocationSchema, required=True)
     geofence = fields.Dict(allow_none=True)
     radius_m = fields.Float(required=True)
+    timezone = Text(allow_none=True, required=True)
 
 
 class CatalogInputSchema(Schema):

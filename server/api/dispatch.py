@@ -42,7 +42,8 @@ def create_customer(body):
           response=SiteOutputSchema, status=201,
           summary="Create a site with a polygon geofence or a radius (default 200 m)")
 def create_site(body):
-    return site_document(dispatch.create_site(body, utcnow()))
+    return site_document(dispatch.create_site(body, utcnow(),
+                                              current_app.config["TIMEZONE"]))
 
 
 @endpoint(bp, "/catalog", methods=["POST"], roles=OFFICE, body=CatalogInputSchema,

@@ -33,8 +33,9 @@ def create_customer(data: dict, now: datetime) -> Customer:
     return customer
 
 
-def create_site(data: dict, now: datetime) -> Site:
+def create_site(data: dict, now: datetime, default_zone: str) -> Site:
     """A site with a point and either a GeoJSON polygon or a radius (default 200 m)."""
+    data.setdefault("timezone", default_zone)
     from media.geofence import validate_polygon
 
     if db.session.get(Customer, data["customer_id"]) is None:

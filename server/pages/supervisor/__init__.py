@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from server.pages import forbid_framing, parse_time
 
@@ -14,30 +14,32 @@ bp = Blueprint("supervisor", __name__, url_prefix="/supervisor",
 bp.after_request(forbid_framing)
 
 
+def console_zone() -> ZoneInfo:
+    """The zone every console time is shown in (FIELDSYNC_TIMEZONE)."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
 @bp.app_template_filter("when")
 def when(value) -> str:
-    """An RFC 3339 time (or datetime) as a short UTC time for the console; '—' for none."""
+    """A time in the console's zone with its UTC offset, e.g. 2026-11-23 10:00 +08:00."""
     if not value:
         return "—"
     if isinstance(value, str):
         value = parse_time(value)
-    return value.strftime("%Y-%m-%d %H:%M UTC")
-
-
-@bp.app_template_filter("local")
-def local(value, zone_name: str) -> str:
-    """A datetime in the reader's zone, naming the zone; '—' for none."""
-    if not value:
-        return "—"
-    if isinstance(value, str):
-        value = parse_time(value)
-    return value.astimezone(ZoneInfo(zone_name)).strftime("%Y-%m-%d %H:%M ") + zone_name
+    local = value.astimezone(console_zone())
+    offset = local.strftime("%z")
+    return local.strftime("%Y-%m-%d %H:%M ") + f"{offset[:3]}:{offset[3:]}"
 
 
 @bp.app_template_filter("local_input")
-def local_input(value, zone_name: str) -> str:
-    """A datetime as a `datetime-local` input's value in the reader's zone."""
-    return value.astimezone(ZoneInfo(zone_name)).strftime("%Y-%m-%dT%H:%M") if value else ""
+def local_input(value) -> str:
+    """A time as a `datetime-local` input's value in the console's zone."""
+    return value.astimezone(console_zone()).strftime("%Y-%m-%dT%H:%M") if value else ""
+
+
+@bp.app_context_processor
+def zone_name() -> dict:
+    return {"console_zone": current_app.config["TIMEZONE"]}
 
 
 @bp.app_template_filter("readable_json")
