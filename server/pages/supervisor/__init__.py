@@ -49,4 +49,12 @@ def readable_json(value) -> str:
 
 
 def register_views() -> None:
-    from server.pages.supervisor import auth, board, orders, queue, reports  # noqa: F401 - routes
+    from server.pages.supervisor import (  # noqa: F401 - routes
+        auth,
+        board,
+        labels,
+        language,
+        orders,
+        queue,
+        reports,
+    )

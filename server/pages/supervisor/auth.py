@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
@@ -68,6 +69,18 @@ def console_view(fn):
 def supervisors_only():
     if g.user.role != "supervisor":
         abort(403)
+
+
+def back_to(target: str) -> str:
+    """Where sign-in returns to: `target` if it is a console path on this site, else the queue.
+
+    Control characters would break the Location header (500), and a backslash is read as a
+    slash by browsers, so either sends the user to the queue rather than anywhere chosen."""
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not parts.path.startswith("/supervisor/")
+            or not target.isprintable() or "\\" in target):
+        return url_for("supervisor.queue")
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

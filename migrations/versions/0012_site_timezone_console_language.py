@@ -1,4 +1,4 @@
-"""a site's IANA time zone
+"""a site's IANA time zone, a user's console language
 
 Revision ID: 0012
 Revises: 0004
@@ -20,7 +20,13 @@ def upgrade():
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.add_column(sa.Column('timezone', sa.String(length=64), nullable=True))
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('console_language', sa.String(length=10), nullable=True))
+
 
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_column('console_language')
+
     with op.batch_alter_table('sites', schema=None) as batch_op:
         batch_op.drop_column('timezone')
