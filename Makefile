@@ -33,8 +33,8 @@ browser:
 	  || echo "chromium not installed: the browser tests will skip (fail under CI)"
 
 translations: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -o server/translations/messages.pot .
-	$(VENV)/bin/pybabel update -i server/translations/messages.pot -d server/translations
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o server/translations/messages.pot .
+	$(VENV)/bin/pybabel update --no-fuzzy-matching -i server/translations/messages.pot -d server/translations
 	$(VENV)/bin/pybabel compile -d server/translations
 
 bench: install

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import zoneinfo
 from datetime import UTC
 from decimal import Decimal, InvalidOperation
 
@@ -122,3 +124,20 @@ class GeoJson(fields.Dict):
 
     def _deserialize(self, value, attr, data, **kwargs):
         return _floats(super()._deserialize(value, attr, data, **kwargs))
+
+
+@functools.cache
+def _known_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+class TimeZoneName(Text):
+    """An IANA time zone name such as Asia/Shanghai."""
+
+    default_error_messages = {"unknown_zone": "Not an IANA time zone (e.g. Asia/Shanghai)."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        name = super()._deserialize(value, attr, data, **kwargs)
+        if name not in _known_zones():
+            raise self.make_error("unknown_zone")
+        return name

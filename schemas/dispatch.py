@@ -7,7 +7,15 @@ from decimal import Decimal
 from marshmallow import Schema, fields, validate
 
 from schemas.auth import LANGUAGES
-from schemas.common import AwareDateTime, DecimalValue, GeoJson, LocationSchema, Text, UuidStr
+from schemas.common import (
+    AwareDateTime,
+    DecimalValue,
+    GeoJson,
+    LocationSchema,
+    Text,
+    TimeZoneName,
+    UuidStr,
+)
 from schemas.limits import MAX_PRICE
 from schemas.mutations import CHARGE_KINDS
 
@@ -36,6 +44,7 @@ class SiteInputSchema(Schema):
     location = fields.Nested(LocationSchema, required=True)
     geofence = GeoJson(metadata={"description": "a GeoJSON Polygon, lon/lat order"})
     radius_m = fields.Float(validate=validate.Range(1, 100_000), allow_nan=False)
+    timezone = TimeZoneName(metadata={"description": "IANA zone; default FIELDSYNC_TIMEZONE"})
 
 
 class SiteOutputSchema(Schema):
@@ -46,6 +55,7 @@ class SiteOutputSchema(Schema):
     location = fields.Nested(LocationSchema, required=True)
     geofence = fields.Dict(allow_none=True)
     radius_m = fields.Float(required=True)
+    timezone = Text(allow_none=True, required=True)
 
 
 class CatalogInputSchema(Schema):
@@ -94,13 +104,3 @@ class CancelInputSchema(Schema):
 class VerifyInputSchema(Schema):
     decision = Text(required=True, validate=validate.OneOf(["approve", "rework"]))
     comment = Text(validate=validate.Length(max=2000))
-
-
-class WorkOrderListQuerySchema(Schema):
-    status = Text(validate=validate.OneOf(
-        ["open", "assigned", "accepted", "in_progress", "completed", "verified",
-         "cancelled"]))
-    engineer_id = UuidStr()
-    # A plain string: the decoder answers any garbage with invalid_cursor.
-    cursor = fields.String(validate=validate.Length(1, 200))
-    limit = fields.Integer(validate=validate.Range(1, 200))

@@ -101,8 +101,3 @@ class WorkOrderOutputSchema(Schema):
     notes = fields.List(fields.Nested(NoteOutputSchema), required=True)
     customer_url = Text()
     timeline = fields.List(fields.Nested(TimelineEntrySchema))
-
-
-class WorkOrderPageSchema(Schema):
-    items = fields.List(fields.Nested(WorkOrderOutputSchema), required=True)
-    next_cursor = Text(allow_none=True, required=True)

@@ -88,8 +88,8 @@ def _create(hash_method: str, store: MediaStore, timezone: str) -> None:
         customer = customers.create_customer({"name": name, "address": address,
                                              "phone": "+86 755 0000 0000"}, now)
         sites.append(create_site({"customer_id": customer.id, "address": address,
-                                           "region": region,
-                                           "location": {"lat": lat, "lon": lon}}, now))
+                                  "region": region, "location": {"lat": lat, "lon": lon}},
+                                 now, timezone))
     engineers = [people["engineer1"].id, people["engineer2"].id]
     rows = []
     for index in range(12):

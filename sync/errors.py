@@ -58,3 +58,17 @@ class UnsupportedMediaType(DomainError):
 class ValidationFailed(DomainError):
     category = "validation"
     code = "validation_error"
+
+
+class PreconditionFailed(DomainError):
+    """The caller's If-Match names a version that is no longer current."""
+
+    category = "precondition_failed"
+    code = "version_conflict"
+
+
+class PreconditionRequired(DomainError):
+    """An edit that must name the version it was made against did not."""
+
+    category = "precondition_required"
+    code = "precondition_required"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sync import status as st
+from sync.errors import Conflict, ValidationFailed
 from sync.model import WorkOrder
 from sync.mutations import Outcome
 
@@ -41,3 +42,32 @@ def review(order: WorkOrder, decision: str, comment: str | None, now: datetime) 
         order.completed_at = None
     order.version += 1
     return Outcome(decision, {"comment": comment})
+
+
+EDITABLE_FIELDS = ("title", "description", "priority", "due_at")
+NOT_EDITABLE = (st.COMPLETED, st.VERIFIED, st.CANCELLED)
+
+
+def edit(order: WorkOrder, changes: dict, now: datetime) -> Outcome:
+    """The office edits what an order asks for; work already done is not rewritten."""
+    if order.status in NOT_EDITABLE:
+        raise Conflict(f"a {order.status} order cannot be edited", code="order_not_editable",
+                       status=order.status)
+    due_at = changes.get("due_at")
+    if due_at is not None and order.created_at is not None and due_at < order.created_at:
+        raise ValidationFailed("due_at: before the order was created",
+                               fields={"due_at": ["Must not be before the order was created."]})
+    changed = {name: value for name, value in changes.items()
+               if name in EDITABLE_FIELDS and getattr(order, name) != value}
+    if not changed:
+        return Outcome("edit", {}, changed=False)
+    details = {name: {"from": _plain(getattr(order, name)), "to": _plain(value)}
+               for name, value in changed.items()}
+    for name, value in changed.items():
+        setattr(order, name, value)
+    order.version += 1
+    return Outcome("edit", {"changes": details})
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, datetime) else value

@@ -15,11 +15,10 @@ from schemas.dispatch import (
     SiteOutputSchema,
     VerifyInputSchema,
     WorkOrderInputSchema,
-    WorkOrderListQuerySchema,
 )
 from schemas.public import CustomerLinkSchema
 from schemas.roles import ENGINEER, OFFICE, SUPERVISOR
-from schemas.workorder import WorkOrderOutputSchema, WorkOrderPageSchema
+from schemas.workorder import WorkOrderOutputSchema
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
 from server.services import (
@@ -52,7 +51,7 @@ def create_customer(body):
           response=SiteOutputSchema, status=201,
           summary="Create a site with a polygon geofence or a radius (default 200 m)")
 def create_site(body):
-    return site_document(sites.create_site(body, utcnow()))
+    return site_document(sites.create_site(body, utcnow(), current_app.config["TIMEZONE"]))
 
 
 @endpoint(bp, "/catalog", methods=["POST"], roles=OFFICE, body=CatalogInputSchema,
@@ -101,14 +100,6 @@ def get_work_order(order_id):
     document["timeline"] = timeline.entries(
         row.id, engineer_id=g.user.id if g.user.role == ENGINEER else None)
     return document
-
-
-@endpoint(bp, "/workorders", methods=["GET"], roles=ALL_ROLES, query=WorkOrderListQuerySchema,
-          response=WorkOrderPageSchema,
-          summary="Orders, newest first (engineers: their own), paginated by cursor")
-def list_work_orders(query):
-    rows, cursor = orders.list_orders(query, g.user)
-    return {"items": [_document(row) for row in rows], "next_cursor": cursor}
 
 
 @endpoint(bp, "/workorders/<order_id>/customer-link", methods=["POST"], roles=OFFICE,

@@ -33,4 +33,6 @@ class Site(db.Model):
     lon: Mapped[float] = mapped_column(Float)
     geofence: Mapped[dict | None] = mapped_column(JSON)
     radius_m: Mapped[float] = mapped_column(Float, default=200.0)
+    # An IANA zone; None on sites made before zones existed, read as FIELDSYNC_TIMEZONE.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

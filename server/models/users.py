@@ -26,6 +26,8 @@ class User(db.Model):
     # The member's id in the chat tool (a WeCom userid), so the robot's message notifies them.
     messaging_mention: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    # The console language this user chose (zh-CN or en); None follows the browser.
+    console_language: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

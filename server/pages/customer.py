@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from babel.dates import format_datetime, get_timezone_name
 from flask import Blueprint, current_app, g, redirect, render_template, request, send_file, url_for
-from flask_babel import format_currency, format_datetime, format_decimal, format_percent
+from flask_babel import format_currency, format_decimal, format_percent
 from marshmallow import ValidationError
 
 from media.store import MediaStore
@@ -23,6 +25,13 @@ LOCALES = {"zh-CN": "zh_Hans_CN", "en": "en"}
 bp.after_request(forbid_framing)
 
 
+def _in_site_zone(text: str, view: dict) -> str:
+    """A time in the site's zone, naming the zone in the customer's language."""
+    zone = ZoneInfo(view["site"]["timezone"] or current_app.config["TIMEZONE"])
+    return format_datetime(parse_time(text).astimezone(zone), "medium", tzinfo=zone,
+                           locale=g.locale) + " " + get_timezone_name(zone, locale=g.locale)
+
+
 def _render(view: dict, token: str, *, errors: dict | None = None, status: int = 200):
     g.locale = LOCALES.get(view["language"], "en")
     currency = view["currency"]
@@ -32,7 +41,7 @@ def _render(view: dict, token: str, *, errors: dict | None = None, status: int =
         rated=request.args.get("rated") == "1",
         money=lambda value: format_currency(value, currency),
         number=format_decimal, percent=lambda v: format_percent(v, "#,##0%"),
-        when=lambda text: format_datetime(parse_time(text), "medium") if text else "",
+        when=lambda text: _in_site_zone(text, view) if text else "",
     ), status))
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"  # the token is in the URL

@@ -34,7 +34,8 @@ def public_view(row: WorkOrderRow, token: str) -> dict:
     return {
         "number": order.number, "title": order.title, "status": order.status,
         "currency": order.currency, "language": row.customer.language,
-        "customer": {"name": row.customer.name}, "site": {"address": row.site.address},
+        "customer": {"name": row.customer.name},
+        "site": {"address": row.site.address, "timezone": row.site.timezone},
         "completed_at": _iso(order.completed_at), "verified_at": _iso(order.verified_at),
         "engineer": None if engineer is None else {
             "name": engineer.name, "rating": rating_summary(engineer.id)},

@@ -5,8 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
-
 from schemas.formats import is_uuid
 from schemas.roles import ENGINEER
 from server.extensions import db
@@ -16,14 +14,14 @@ from server.services.feed import next_value
 from server.services.validation import invalid
 from sync import orders as order_rules
 from sync import status as st
-from sync.errors import NotFound
+from sync.document import to_document
+from sync.errors import NotFound, PreconditionFailed
 from sync.money import is_known_currency
 from sync.mutations import Outcome
-from sync.pull import decode_cursor, encode_cursor
 
 
 def _engineer(engineer_id: str, field: str = "engineer_id") -> User:
-    engineer = db.session.get(User, engineer_id)
+    engineer = db.session.get(User, engineer_id) if is_uuid(engineer_id) else None
     if engineer is None or engineer.role != ENGINEER or not engineer.active:
         raise invalid(field, "No such engineer.")
     return engineer
@@ -74,7 +72,7 @@ def _change(row: WorkOrderRow, actor: User, now: datetime, rule) -> WorkOrderRow
 
 
 def _locked(order_id: str) -> WorkOrderRow:
-    row = orders_repo.load_row(order_id, lock=True)
+    row = orders_repo.load_row(order_id, lock=True) if is_uuid(order_id) else None
     if row is None:
         raise NotFound("no such work order", code="not_found")
     return row
@@ -97,31 +95,21 @@ def verify(order_id: str, decision: str, comment: str | None, actor: User,
                    lambda order: order_rules.review(order, decision, comment, now))
 
 
+def edit(order_id: str, changes: dict, expected_versions: set[int], actor: User,
+         now: datetime) -> WorkOrderRow:
+    """Apply the office's edit if the caller saw the current version; 412 with it if not."""
+    row = _locked(order_id)
+    if row.version not in expected_versions:
+        raise PreconditionFailed(
+            f"the order is at version {row.version}; reload it and edit again",
+            code="version_conflict", version=row.version,
+            document=to_document(orders_repo.to_aggregate(row)))
+    return _change(row, actor, now, lambda order: order_rules.edit(order, changes, now))
+
+
 def visible_order(order_id: str, user: User) -> WorkOrderRow:
     """The order if this user may see it; engineers see only orders assigned to them (404)."""
     row = orders_repo.load_row(order_id) if is_uuid(order_id) else None
     if row is None or (user.role == ENGINEER and row.assigned_engineer_id != user.id):
         raise NotFound("no such work order", code="not_found")
     return row
-
-
-LIST_CURSOR = "o1:"
-
-
-def list_orders(query: dict, user: User) -> tuple[list[WorkOrderRow], str | None]:
-    """A page of orders, newest first, with the cursor of the next page (None at the end)."""
-    limit = query.get("limit", 50)
-    statement = select(WorkOrderRow).order_by(WorkOrderRow.serial.desc()).limit(limit + 1)
-    if user.role == ENGINEER:
-        statement = statement.where(WorkOrderRow.assigned_engineer_id == user.id)
-    if "engineer_id" in query:
-        statement = statement.where(WorkOrderRow.assigned_engineer_id == query["engineer_id"])
-    if "status" in query:
-        statement = statement.where(WorkOrderRow.status == query["status"])
-    if "cursor" in query:
-        statement = statement.where(
-            WorkOrderRow.serial < decode_cursor(query["cursor"], LIST_CURSOR))
-    rows = list(db.session.scalars(statement))
-    more = len(rows) > limit
-    rows = rows[:limit]
-    return rows, encode_cursor(rows[-1].serial, LIST_CURSOR) if more else None

@@ -33,7 +33,7 @@ def customer_document(customer) -> dict:
 def site_document(site) -> dict:
     return {"id": site.id, "customer_id": site.customer_id, "address": site.address,
             "region": site.region, "location": {"lat": site.lat, "lon": site.lon},
-            "geofence": site.geofence, "radius_m": site.radius_m}
+            "geofence": site.geofence, "radius_m": site.radius_m, "timezone": site.timezone}
 
 
 def to_aggregate(row: WorkOrderRow) -> WorkOrder:

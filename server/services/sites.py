@@ -11,8 +11,10 @@ from server.services.validation import invalid
 from sync.errors import ValidationFailed
 
 
-def create_site(data: dict, now: datetime) -> Site:
-    """A site with a point and either a GeoJSON polygon or a radius (default 200 m)."""
+def create_site(data: dict, now: datetime, default_zone: str) -> Site:
+    """A site with a point and either a GeoJSON polygon or a radius (default 200 m), in its
+    IANA time zone (`default_zone` unless given)."""
+    data.setdefault("timezone", default_zone)
     if db.session.get(Customer, data["customer_id"]) is None:
         raise invalid("customer_id", "No such customer.")
     if data.get("geofence") is not None:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Response, abort, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from schemas.public import RATING_TAGS
 from server.clock import utcnow
@@ -23,45 +25,45 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what spreadsheets may run a
 
 @dataclass(frozen=True)
 class Column:
-    heading: str
+    heading: object  # a lazy string: the reader's language
     value: Callable
     numeric: bool = True
 
 
-def _completion_columns(first: str) -> list[Column]:
+def _completion_columns(first) -> list[Column]:
     return [Column(first, lambda r: r.label, numeric=False),
-            Column("completed", lambda r: r.completed),
-            Column("avg hours", lambda r: r.avg_hours),
-            Column("p90 hours", lambda r: r.p90_hours),
-            Column("within 4 h %", lambda r: r.within_4h_pct),
-            Column("within 6 h %", lambda r: r.within_6h_pct),
-            Column("overdue", lambda r: r.overdue)]
+            Column(_l("completed"), lambda r: r.completed),
+            Column(_l("avg hours"), lambda r: r.avg_hours),
+            Column(_l("p90 hours"), lambda r: r.p90_hours),
+            Column(_l("within 4 h %"), lambda r: r.within_4h_pct),
+            Column(_l("within 6 h %"), lambda r: r.within_6h_pct),
+            Column(_l("overdue"), lambda r: r.overdue)]
 
 
 # name -> (rows of the report, columns); the CSV files and the page's tables read the same.
 TABLES: dict[str, tuple[Callable[[service.Reports], list], list[Column]]] = {
-    "completion_by_engineer": (lambda r: r.by_engineer, _completion_columns("engineer")),
-    "completion_by_region": (lambda r: r.by_region, _completion_columns("region")),
-    "completion_by_week": (lambda r: r.by_week, _completion_columns("week")),
+    "completion_by_engineer": (lambda r: r.by_engineer, _completion_columns(_l("engineer"))),
+    "completion_by_region": (lambda r: r.by_region, _completion_columns(_l("region"))),
+    "completion_by_week": (lambda r: r.by_week, _completion_columns(_l("week"))),
     "ratings_by_engineer": (lambda r: r.ratings, [
-        Column("engineer", lambda r: r.engineer, numeric=False),
-        Column("ratings", lambda r: r.ratings),
-        Column("avg stars", lambda r: r.avg_stars),
-        Column("4-5 stars %", lambda r: r.satisfied_pct),
+        Column(_l("engineer"), lambda r: r.engineer, numeric=False),
+        Column(_l("ratings"), lambda r: r.ratings),
+        Column(_l("avg stars"), lambda r: r.avg_stars),
+        Column(_l("4-5 stars %"), lambda r: r.satisfied_pct),
         *[Column(tag, lambda r, tag=tag: r.tags.get(tag, 0)) for tag in RATING_TAGS]]),
     "unhappy_ratings": (lambda r: r.unhappy, [
-        Column("rated at", lambda r: r.rated_at.isoformat(timespec="minutes"), numeric=False),
-        Column("order", lambda r: r.order_number, numeric=False),
-        Column("order id", lambda r: r.order_id, numeric=False),
-        Column("engineer", lambda r: r.engineer, numeric=False),
-        Column("stars", lambda r: r.stars),
-        Column("tags", lambda r: " ".join(r.tags), numeric=False),
-        Column("comment", lambda r: r.comment, numeric=False)]),
+        Column(_l("rated at"), lambda r: r.rated_at.isoformat(timespec="minutes"), numeric=False),
+        Column(_l("order"), lambda r: r.order_number, numeric=False),
+        Column(_l("order id"), lambda r: r.order_id, numeric=False),
+        Column(_l("engineer"), lambda r: r.engineer, numeric=False),
+        Column(_l("stars"), lambda r: r.stars),
+        Column(_l("tags"), lambda r: " ".join(r.tags), numeric=False),
+        Column(_l("comment"), lambda r: r.comment, numeric=False)]),
     "complaint_tags": (lambda r: r.complaints, [
-        Column("tag", lambda r: r.tag, numeric=False),
-        Column("count", lambda r: r.count),
-        Column("share %", lambda r: r.share_pct),
-        Column("cumulative %", lambda r: r.cumulative_pct)]),
+        Column(_l("tag"), lambda r: r.tag, numeric=False),
+        Column(_l("count"), lambda r: r.count),
+        Column(_l("share %"), lambda r: r.share_pct),
+        Column(_l("cumulative %"), lambda r: r.cumulative_pct)]),
 }
 
 
@@ -80,12 +82,12 @@ def reports():
     return render_template(
         "supervisor/reports.html", reports=built, weeks=weeks, week_choices=WEEKS,
         tables={name: (columns, rows(built)) for name, (rows, columns) in TABLES.items()},
-        engineer_chart=charts.bar_chart("Orders completed per engineer",
+        engineer_chart=charts.bar_chart(_("Orders completed per engineer"),
                                         [(r.label, r.completed) for r in built.by_engineer
                                          if r.completed]),
-        week_chart=charts.bar_chart("Orders completed per week",
+        week_chart=charts.bar_chart(_("Orders completed per week"),
                                     [(r.label, r.completed) for r in built.by_week]),
-        pareto=charts.pareto_chart("Complaint tags (Pareto)",
+        pareto=charts.pareto_chart(_("Complaint tags (Pareto)"),
                                    [(t.tag, t.count) for t in built.complaints]))
 
 
@@ -98,7 +100,7 @@ def report_csv(table):
     rows, columns = TABLES[table]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([column.heading for column in columns])
+    writer.writerow([str(column.heading) for column in columns])
     writer.writerows([csv_cell(column.value(row)) for column in columns] for row in rows(built))
     # The BOM lets spreadsheet programs read the UTF-8 (engineers' and customers' names).
     response = Response("\ufeff" + buffer.getvalue(), mimetype="text/csv")
