@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-OPEN_STATUSES = ("open", "assigned", "accepted", "in_progress")
+# A failed visit stays overdue past due_at (the customer still waits) but raises no warning or
+# escalation: those time the engineer's assignment, and the next step is the office's revisit,
+# which starts a new assignment and restarts their clocks.
+OPEN_STATUSES = ("open", "assigned", "accepted", "in_progress", "visit_failed")
 DEFAULT_HOURS = {"warning": 4.0, "escalation": 6.0}
 ANY_PRIORITY = "*"
 

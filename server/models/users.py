@@ -26,6 +26,8 @@ class User(db.Model):
     # The member's id in the chat tool (a WeCom userid), so the robot's message notifies them.
     messaging_mention: Mapped[str | None] = mapped_column(String(64))
     active: Mapped[bool] = mapped_column(default=True)
+    # Console sessions and tokens from before this instant stay dead after a reactivation.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -13,13 +13,14 @@ from sqlalchemy.exc import IntegrityError
 from schemas.common import is_uuid
 from server.extensions import db
 from server.models import CatalogItem, Customer, Site, User, WorkOrderRow
-from server.services import orders_repo, timeline
+from server.services import notifications, orders_repo, timeline
 from server.services.feed import next_value
 from sync import orders as order_rules
 from sync.errors import Conflict, NotFound, ValidationFailed
 from sync.money import is_known_currency, plain
 from sync.mutations import Outcome
 from sync.pull import decode_cursor, encode_cursor
+from sync.schedule import check_due_at
 
 
 def _invalid(field: str, message: str) -> ValidationFailed:
@@ -101,6 +102,7 @@ def create_work_order(data: dict, actor: User, now: datetime) -> tuple[WorkOrder
     currency = data.get("currency", "CNY")
     if not is_known_currency(currency):
         raise _invalid("currency", "Not an ISO 4217 currency.")
+    check_due_at(data.get("due_at"), now)
     engineer_id = data.get("assigned_engineer_id")
     if engineer_id:
         _engineer(engineer_id, "assigned_engineer_id")
@@ -117,6 +119,7 @@ def create_work_order(data: dict, actor: User, now: datetime) -> tuple[WorkOrder
     _log(row.id, actor, Outcome("created", {"number": row.number, "title": row.title}), now)
     if engineer_id:
         _change(row, actor, now, lambda order: order_rules.assign(order, engineer_id, now))
+        notifications.assigned(row, now)
     return row, token
 
 
@@ -144,7 +147,9 @@ def _locked(order_id: str) -> WorkOrderRow:
 def assign(order_id: str, engineer_id: str, actor: User, now: datetime) -> WorkOrderRow:
     row = _locked(order_id)
     _engineer(engineer_id)
-    return _change(row, actor, now, lambda order: order_rules.assign(order, engineer_id, now))
+    _change(row, actor, now, lambda order: order_rules.assign(order, engineer_id, now))
+    notifications.assigned(row, now)
+    return row
 
 
 def cancel(order_id: str, reason: str, actor: User, now: datetime) -> WorkOrderRow:

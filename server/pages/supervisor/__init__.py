@@ -22,4 +22,10 @@ def when(value) -> str:
 
 
 def register_views() -> None:
-    from server.pages.supervisor import auth, orders, queue, reports  # noqa: F401 - routes
+    from server.pages.supervisor import (  # noqa: F401 - routes
+        auth,
+        follow_up,
+        orders,
+        queue,
+        reports,
+    )
