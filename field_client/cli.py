@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -31,7 +32,7 @@ class _Parser(argparse.ArgumentParser):
     command must not tell a script to retry later."""
 
     def error(self, message):
-        self.print_usage()
+        self.print_usage(sys.stderr)
         self.exit(INVALID, f"{self.prog}: error: {message}\n")
 
 
