@@ -25,6 +25,7 @@ def register_views() -> None:
     from server.pages.supervisor import (  # noqa: F401 - routes
         auth,
         follow_up,
+        not_found,
         orders,
         queue,
         reports,
