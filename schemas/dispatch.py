@@ -97,7 +97,7 @@ class VerifyInputSchema(Schema):
 
 class WorkOrderListQuerySchema(Schema):
     status = Text(validate=validate.OneOf(
-        ["open", "assigned", "accepted", "in_progress", "completed", "verified",
+        ["open", "assigned", "accepted", "in_progress", "visit_failed", "completed", "verified",
          "cancelled"]))
     engineer_id = UuidStr()
     # A plain string: the decoder answers any garbage with invalid_cursor.
