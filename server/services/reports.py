@@ -14,8 +14,8 @@ Definitions (the figures the console shows and the CSV files carry):
   4 h and 6 h, in percent with one decimal.
 - Overdue counts completed orders with `completed_at > due_at`, plus orders not yet completed
   (open to in progress, or a failed visit; not cancelled) whose `due_at` lies in the period
-  and has passed; those
-  count in the week of their `due_at`, under their engineer (or Unassigned) and region.
+  and has passed; those count in the week of their `due_at`, under their engineer (or
+  Unassigned) and region.
 - Ratings count when given (`created_at`) in the period. Satisfied is 4 or 5 stars, in percent
   of the engineer's ratings. The unhappy few are ratings of 3 stars or less. Complaint tags are
   counted over every rating in the period (a 4-star rating may still say "late").
