@@ -5,6 +5,8 @@ or on a device whose clock is set back beyond the grace window, gets the new pri
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import pytest
 from field_client.client import FieldClient
 from tests.api import PASSWORD
 from tests.flows import signature_png
-from tests.live_server import live_server
+from tests.live_server import ROOT, live_server
 
 
 @pytest.fixture
@@ -37,6 +39,11 @@ def raise_price(url: str, code: str, price: str) -> None:
         answer = office.patch(f"/api/v1/catalog/{code}", json={"unit_price": price},
                               headers={"Authorization": f"Bearer {token}"})
         assert answer.status_code == 200, answer.text
+
+
+def cli_sync(home: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "field_client", "--home", str(home), "sync"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 def phone(home: Path, url: str, clock=None) -> FieldClient:
@@ -70,7 +77,11 @@ def test_a_quote_signed_offline_survives_a_price_rise_and_later_quotes_get_the_n
 
             for client, order in ((honest, honest_order), (set_back, set_back_order)):
                 client.sign(order["number"], "Huang Min", signature)
-                client.sync()
+            # Synced from the command line: it exits 3 when the server refused anything.
+            assert cli_sync(tmp_path / "honest").returncode == 0
+            refused = cli_sync(tmp_path / "set-back")
+            assert refused.returncode == 3, refused.stderr
+            assert "the server refused 1 action(s)" in refused.stdout
 
             kept = api.order(honest_order["id"])
             assert kept["signoff"]["valid"] is True
