@@ -11,7 +11,9 @@ from sync.mutations import Outcome
 
 def assign(order: WorkOrder, engineer_id: str, now: datetime) -> Outcome:
     """Assign or reassign; reassignment takes a not-yet-completed order back to `assigned`."""
-    if order.assigned_engineer_id == engineer_id and order.status != st.OPEN:
+    # Assigning a failed visit to the same engineer again is a real move: back to assigned.
+    if order.assigned_engineer_id == engineer_id and order.status not in (st.OPEN,
+                                                                          st.VISIT_FAILED):
         st.next_status("assign", order.status)  # still rejects completed/cancelled orders
         return Outcome("already_assigned", {"engineer_id": engineer_id}, changed=False)
     order.status = st.next_status("assign", order.status)

@@ -113,14 +113,18 @@ def test_a_revisit_may_send_another_engineer_and_the_first_one_loses_the_order(a
     assert [(c["id"], c["op"]) for c in changes] == [(order["id"], "delete")]
 
 
-def test_assign_also_takes_a_failed_visit_back_to_assigned(api, world):
+@pytest.mark.parametrize("engineer", ["engineer2", "engineer"])
+def test_assign_also_takes_a_failed_visit_back_to_assigned(api, world, clock, engineer):
     order = accepted(api, world)
     fail(api, order)
+    clock.advance(minutes=10)
 
     answer = api.post(f"/api/v1/workorders/{order['id']}/assign",
-                      {"engineer_id": world.ids["engineer2"]}, as_="dispatcher", expect=200)
+                      {"engineer_id": world.ids[engineer]}, as_="dispatcher", expect=200)
 
     assert answer["status"] == "assigned"
+    assert answer["assigned_engineer_id"] == world.ids[engineer]
+    assert answer["assigned_at"] == "2026-11-23T02:10:00Z"
 
 
 @pytest.mark.parametrize(("body", "field"), [
