@@ -17,10 +17,13 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# Links (customer pages, alerts) point where this server listens, unless set explicitly.
+PUBLIC_URL = $${FIELDSYNC_PUBLIC_URL:-http://$(HOST):$(PORT)}
+
 run: install
 	$(FLASK) init-db
-	$(FLASK) demo --url http://$(HOST):$(PORT)
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	$(FLASK) demo --url "$(PUBLIC_URL)"
+	FIELDSYNC_PUBLIC_URL="$(PUBLIC_URL)" $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install browser
 	$(VENV)/bin/ruff check .

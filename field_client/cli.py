@@ -1,8 +1,10 @@
 """python -m field_client [--home DIR] [--json] COMMAND ...: the field client on the command line.
 
-Exit status: 0 done; 1 the command cannot succeed (nothing queued); 2 the server could not be
-reached (the outbox is intact); 3 the server refused (log in again, or ask the dispatcher);
-4 synced, but some work waits for something (e.g. a photo the server has not got yet).
+Exit status: 0 done; 1 the command cannot succeed (nothing queued), or it was mistyped;
+2 the server could not be reached (the outbox is intact); 3 the server refused (log in again,
+or ask the dispatcher; `sync` also when it refused any queued action); 4 synced, but some work
+waits for something (e.g. a photo the server has not got yet). --json goes before or after
+the command.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -19,17 +22,38 @@ from rich.table import Table
 from field_client import engine
 from field_client.client import CommandError, FieldClient
 from field_client.transport import ServerRefused, Unreachable
+from schemas.mutations import FAILURE_REASONS
 
 OK, INVALID, UNREACHABLE, REFUSED, INCOMPLETE = 0, 1, 2, 3, 4
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error, which here means "server unreachable": a mistyped
+    command must not tell a script to retry later."""
+
+    def error(self, message):
+        self.print_usage(sys.stderr)
+        self.exit(INVALID, f"{self.prog}: error: {message}\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    root = argparse.ArgumentParser(prog="python -m field_client", description=__doc__,
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    root = _Parser(prog="python -m field_client", description=__doc__,
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
     root.add_argument("--home", type=Path, default=Path(os.environ.get(
         "FIELDSYNC_HOME", Path.home() / ".fieldsync")), help="where the replica lives")
     root.add_argument("--json", action="store_true", help="machine-readable output")
-    commands = root.add_subparsers(dest="command", required=True)
+    # Also accepted after the command (`accept WO-1 --json`); SUPPRESS keeps the root's value
+    # when a subcommand does not see the flag.
+    json_flag = argparse.ArgumentParser(add_help=False)
+    json_flag.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                           help="machine-readable output")
+    commands = root.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    real_add = commands.add_parser
+
+    def add_parser(name, **kwargs):
+        return real_add(name, parents=[json_flag], **kwargs)
+
+    commands.add_parser = add_parser
     login = commands.add_parser("login", help="log in and keep the token (0600)")
     login.add_argument("server_url")
     login.add_argument("username")
@@ -60,6 +84,10 @@ def parser() -> argparse.ArgumentParser:
     sign.add_argument("order")
     sign.add_argument("signer_name")
     sign.add_argument("signature_png", type=Path)
+    fail = commands.add_parser("fail", help="the visit failed: why (the office follows up)")
+    fail.add_argument("order")
+    fail.add_argument("reason", choices=FAILURE_REASONS)
+    fail.add_argument("--note")
     return root
 
 
@@ -94,6 +122,8 @@ def run(client: FieldClient, args, out: Console) -> int:
         with _RichProgress(enabled=not args.json) as progress:
             report = client.sync(progress)
         _print(out, args, report.as_dict(), _summary(report))
+        if report.rejected or report.refused_uploads:
+            return REFUSED
         return OK if report.complete else INCOMPLETE
     if command == "jobs":
         jobs = client.jobs()
@@ -130,6 +160,8 @@ def _queue(client: FieldClient, args) -> dict:
             return client.photo(args.order, args.file, args.kind, args.caption)
         case "sign":
             return client.sign(args.order, args.signer_name, args.signature_png)
+        case "fail":
+            return client.fail_visit(args.order, args.reason, args.note)
     raise CommandError(f"unknown command {args.command}")
 
 
@@ -144,6 +176,8 @@ def _print(out: Console, args, data, human) -> int:
 def _summary(report: engine.SyncReport) -> str:
     lines = [f"sent {report.applied} action(s), uploaded {report.uploaded} file(s), "
              f"received {report.pulled} update(s) and {report.deleted} removal(s)"]
+    if report.rejected:
+        lines.append(f"[red]the server refused {len(report.rejected)} action(s)[/red]")
     for result in report.rejected:
         lines.append(f"[red]refused[/red] #{result['seq']}: {result['error']['message']}")
     for refused in report.refused_uploads:

@@ -27,8 +27,8 @@ class CommandError(Exception):
 
 
 class FieldClient:
-    def __init__(self, home: Path, *, http: httpx.Client | None = None):
-        self.store = LocalStore(home)
+    def __init__(self, home: Path, *, http: httpx.Client | None = None, clock=None):
+        self.store = LocalStore(home, clock)
         self._http = http  # injected by embedding apps and tests; else one per server URL
 
     def close(self) -> None:
@@ -140,6 +140,13 @@ class FieldClient:
     def charge(self, ref: str, catalog_code: str, quantity: str) -> dict:
         return self._queue(ref, "charge.add", charge_id=str(uuid.uuid4()), quantity=quantity,
                            catalog_code=catalog_code)
+
+    def fail_visit(self, ref: str, reason: str, note: str | None = None,
+                   location: dict | None = None) -> dict:
+        """Report that the visit failed (customer absent, no access, ...); the office follows up."""
+        extra = {name: value for name, value in (("note", note), ("location", location))
+                 if value is not None}
+        return self._queue(ref, "workorder.fail_visit", reason=reason, **extra)
 
     def remove_charge(self, ref: str, charge_id: str) -> dict:
         return self._queue(ref, "charge.remove", charge_id=charge_id)

@@ -79,7 +79,9 @@ def now_iso() -> str:
 class LocalStore:
     """The client home: replica.db, credentials.json (0600) and media/ copies."""
 
-    def __init__(self, home: Path):
+    def __init__(self, home: Path, clock=None):
+        # The device's clock stamps each queued mutation's client_time; tests set it back.
+        self.clock = clock or (lambda: datetime.now().astimezone())
         self.home = Path(home)
         self.home.mkdir(parents=True, exist_ok=True, mode=0o700)
         self.media = self.home / "media"
@@ -156,7 +158,7 @@ class LocalStore:
         """Queue a mutation (and copies of its files) durably; its outbox entry."""
         for sha256, source, _ in files:
             self._keep_copy(sha256, source)
-        mutation_id, client_time = str(uuid.uuid4()), datetime.now().astimezone().isoformat()
+        mutation_id, client_time = str(uuid.uuid4()), self.clock().isoformat()
         with self.transaction() as db:
             seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox").fetchone()[0]
             db.execute("INSERT INTO outbox (seq, id, name, args, order_id, client_time, "

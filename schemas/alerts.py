@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from schemas.common import Text, UuidStr
 
-LEVELS = ("warning", "escalation", "overdue")
+LEVELS = ("warning", "escalation", "overdue", "assignment")  # assignment: a message, not a rule
 DELIVERY_STATES = ("pending", "delivered", "failed")
 
 

@@ -84,3 +84,5 @@ class WorkOrderPatchSchema(Schema):
     description = Text(validate=validate.Length(max=10_000))
     priority = Text(validate=validate.OneOf(PRIORITIES))
     due_at = AwareDateTime(allow_none=True)
+    window_start = AwareDateTime(allow_none=True)
+    window_end = AwareDateTime(allow_none=True)

@@ -11,6 +11,8 @@ from schemas.limits import MAX_ORDER_TOTAL, MAX_PRICE, MAX_QUANTITY
 
 CHARGE_KINDS = ("part", "labour", "callout", "travel", "other")
 PHOTO_KINDS = ("before", "after", "serial", "other")
+FAILURE_REASONS = ("customer_absent", "no_access", "parts_missing", "customer_declined",
+                   "wrong_diagnosis", "other")
 
 
 class OrderArgs(Schema):
@@ -75,6 +77,12 @@ class SignoffCaptureArgs(OrderArgs):
     total = DecimalValue(required=True, places=4, low=Decimal(0), high=MAX_ORDER_TOTAL)
 
 
+class FailVisitArgs(OrderArgs):
+    reason = Text(required=True, validate=validate.OneOf(FAILURE_REASONS))
+    note = Text(validate=validate.Length(1, 4000))
+    location = fields.Nested(StartLocationSchema)
+
+
 ARGS_SCHEMAS: dict[str, type[Schema]] = {
     "workorder.accept": OrderArgs,
     "workorder.start": StartArgs,
@@ -84,4 +92,5 @@ ARGS_SCHEMAS: dict[str, type[Schema]] = {
     "charge.remove": ChargeRemoveArgs,
     "photo.attach": PhotoAttachArgs,
     "signoff.capture": SignoffCaptureArgs,
+    "workorder.fail_visit": FailVisitArgs,
 }

@@ -18,6 +18,8 @@ class ChargeOutputSchema(Schema):
     tax_rate = Text(required=True)
     amount = Text(required=True)
     tax = Text(required=True)
+    priced_at = Text(allow_none=True, metadata={
+        "description": "the instant whose catalog price version the line carries"})
 
 
 class TotalsSchema(Schema):
@@ -91,6 +93,10 @@ class WorkOrderOutputSchema(Schema):
     verified_at = Text(allow_none=True)
     cancelled_at = Text(allow_none=True)
     due_at = Text(allow_none=True)
+    window_start = Text(allow_none=True)
+    window_end = Text(allow_none=True)
+    failed_at = Text(allow_none=True, metadata={"description": "the latest failed visit"})
+    failure_reason = Text(allow_none=True)
     start_location = fields.Dict(allow_none=True)
     charges = fields.List(fields.Nested(ChargeOutputSchema), required=True)
     totals = fields.Nested(TotalsSchema, required=True)

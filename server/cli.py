@@ -70,6 +70,23 @@ def revoke_tokens(username):
     click.echo(f"revoked {count} token(s) of {username}")
 
 
+@user.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="the new password (asked for, hidden, when not given)")
+def set_password(username, password):
+    """Set a user's password (at least 8 characters); their existing tokens stay valid."""
+    from server.services import accounts
+    from sync.errors import DomainError
+
+    try:
+        accounts.set_password(username, password, current_app.config["PASSWORD_HASH_METHOD"])
+        db.session.commit()
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(f"password of {username} changed")
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--url", default="http://127.0.0.1:5000", help="where the server will listen")
@@ -77,5 +94,5 @@ def demo(url):
     """Load the demo data (once) and print the logins and URLs."""
     config = current_app.config
     for line in load_demo(url, config["PASSWORD_HASH_METHOD"], media_dir=config["MEDIA_DIR"],
-                          timezone=config["TIMEZONE"]):
+                          timezone=config["TIMEZONE"], secret_key=config["SECRET_KEY"]):
         click.echo(line)

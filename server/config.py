@@ -71,4 +71,8 @@ def from_environment(env=os.environ) -> dict:
         # Off: messaging URLs resolving to loopback, private, link-local and other
         # non-public addresses are refused at send time (no probing of internal services).
         "ALERT_ALLOW_PRIVATE_URLS": env.get("FIELDSYNC_ALERT_ALLOW_PRIVATE_URLS", "0") == "1",
+        # `0`: no assignment messages (the overdue alerts still go out).
+        "ASSIGNMENT_MESSAGES": env.get("FIELDSYNC_ASSIGNMENT_MESSAGES", "1") == "1",
+        # How far back a device's client_time may reach for the price it quoted offline.
+        "PRICE_GRACE_HOURS": float(env.get("FIELDSYNC_PRICE_GRACE_HOURS", 72)),
     }

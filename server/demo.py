@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hmac
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -13,8 +15,7 @@ from server.clock import utcnow
 from server.demo_jobs import complete_job, rate_job
 from server.extensions import db
 from server.models import User, WorkOrderRow
-from server.services import catalog, customers, orders, users
-from server.services.customer_links import rotate_link
+from server.services import catalog, customers, orders, timeline, tokens, users
 from server.services.sites import create_site
 
 PASSWORD = "fieldsync-demo"
@@ -48,18 +49,19 @@ JOBS = [
 
 
 def load_demo(url: str, hash_method: str = "scrypt", *, media_dir: str,
-              timezone: str) -> list[str]:
+              timezone: str, secret_key: str = "") -> list[str]:
     """Create the demo data unless it exists; the lines to print."""
+    created = False
     if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
         _create(hash_method, MediaStore(Path(media_dir)), timezone)
-        db.session.commit()
+        created = True
     supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
     completed = db.session.scalar(select(WorkOrderRow).where(WorkOrderRow.status == "completed")
                                   .order_by(WorkOrderRow.serial))
     link = None
-    if completed is not None:  # tokens are stored hashed: a fresh link each time it is shown
-        link = f"{url}/c/{rotate_link(completed.id, supervisor, utcnow())}"
-        db.session.commit()
+    if completed is not None:
+        link = f"{url}/c/{_demo_link_token(completed, supervisor, secret_key, created)}"
+    db.session.commit()
     lines = [f"FieldSync demo server: {url}/api/v1/health",
              f"  API reference (OpenAPI): {url}/api/v1/openapi.json",
              f"  supervisor console:      {url}/supervisor/",
@@ -70,6 +72,23 @@ def load_demo(url: str, hash_method: str = "scrypt", *, media_dir: str,
     if link:
         lines.append(f"  a customer's page ({completed.number}, completed): {link}")
     return lines
+
+
+def _demo_link_token(order: WorkOrderRow, supervisor: User, secret_key: str,
+                     created: bool) -> str:
+    """The customer link the demo prints: the same on every run (a newcomer's bookmark keeps
+    working), derived from the secret key because only its hash is stored. Demo data only:
+    re-running `demo` puts this link back if it was revoked (logged in the timeline)."""
+    token = base64.urlsafe_b64encode(hmac.digest(
+        secret_key.encode(), f"fieldsync-demo-link:{order.id}".encode(), "sha256")[:24]).decode()
+    digest = tokens.digest(token)
+    if order.customer_token_hash != digest:
+        order.customer_token_hash = digest
+        if not created:
+            timeline.record(order.id, actor_id=supervisor.id, actor=supervisor.name,
+                            role=supervisor.role, action="customer_link_rotated",
+                            details={"by": "demo"}, now=utcnow())
+    return token
 
 
 def _create(hash_method: str, store: MediaStore, timezone: str) -> None:

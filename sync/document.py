@@ -55,8 +55,11 @@ def to_document(order: WorkOrder, *, office: bool = False) -> dict:
         "accepted_at": _iso(order.accepted_at), "started_at": _iso(order.started_at),
         "completed_at": _iso(order.completed_at), "verified_at": _iso(order.verified_at),
         "cancelled_at": _iso(order.cancelled_at), "due_at": _iso(order.due_at),
+        "window_start": _iso(order.window_start), "window_end": _iso(order.window_end),
+        "failed_at": _iso(order.failed_at), "failure_reason": order.failure_reason,
         "start_location": order.start_location,
-        "charges": [charge_details(line, order.currency) for line in order.charges],
+        "charges": [{**charge_details(line, order.currency),
+                     "priced_at": _iso(order.priced_at.get(line.id))} for line in order.charges],
         "totals": {"subtotal": money_str(sums.subtotal, order.currency),
                    "tax": money_str(sums.tax, order.currency),
                    "total": money_str(sums.total, order.currency)},
@@ -76,19 +79,22 @@ def from_document(doc: dict) -> WorkOrder:
     """Rebuild the aggregate from a document (the device applies its pending work on it)."""
     times = {name: _parse_time(doc.get(name)) for name in (
         "created_at", "assigned_at", "accepted_at", "started_at", "completed_at",
-        "verified_at", "cancelled_at", "due_at")}
+        "verified_at", "cancelled_at", "due_at", "window_start", "window_end", "failed_at")}
     return WorkOrder(
         id=doc["id"], number=doc["number"], status=doc["status"], title=doc["title"],
         currency=doc["currency"], version=doc["version"], priority=doc["priority"],
         description=doc.get("description") or "",
         assigned_engineer_id=doc.get("assigned_engineer_id"),
         start_location=doc.get("start_location"), customer=doc.get("customer") or {},
+        failure_reason=doc.get("failure_reason"),
         site=doc.get("site") or {}, **times,
         charges=[ChargeLine(
             id=c["id"], kind=c["kind"], catalog_code=c["catalog_code"],
             description=c["description"], quantity=Decimal(c["quantity"]), unit=c["unit"],
             unit_price=Decimal(c["unit_price"]), tax_rate=Decimal(c["tax_rate"]),
             amount=Decimal(c["amount"]), tax=Decimal(c["tax"])) for c in doc["charges"]],
+        priced_at={c["id"]: _parse_time(c["priced_at"]) for c in doc["charges"]
+                   if c.get("priced_at")},
         photos=[Photo(id=p["id"], kind=p["kind"], sha256=p["sha256"],
                       caption=p.get("caption"), taken_at=_parse_time(p.get("taken_at")),
                       location=p.get("location"), verification=p.get("verification") or {})

@@ -19,7 +19,6 @@ class ChargeLine:
     tax_rate: Decimal
     amount: Decimal
     tax: Decimal
-
     @property
     def ad_hoc(self) -> bool:
         return self.catalog_code is None
@@ -77,6 +76,10 @@ class WorkOrder:
     verified_at: datetime | None = None
     cancelled_at: datetime | None = None
     due_at: datetime | None = None
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    failed_at: datetime | None = None  # the latest failed visit; the timeline keeps them all
+    failure_reason: str | None = None
     start_location: dict | None = None
     customer: dict = field(default_factory=dict)
     site: dict = field(default_factory=dict)
@@ -84,6 +87,10 @@ class WorkOrder:
     photos: list[Photo] = field(default_factory=list)
     signoffs: list[Signoff] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
+    # charge id -> the instant whose catalog price version the line carries (the quote's time
+    # within the grace window, else the push's). Kept beside the lines, not in them: it is
+    # not part of what the customer signs (the charges digest).
+    priced_at: dict[str, datetime] = field(default_factory=dict)
 
     @property
     def signoff(self) -> Signoff | None:
@@ -104,3 +111,4 @@ class CatalogEntry:
     tax_rate: Decimal
     currency: str = "CNY"
     active: bool = True
+    priced_at: datetime | None = None  # which instant's price version this entry carries

@@ -224,6 +224,10 @@ def _charge_add(order, args, mutation_id, ctx):
         raise Conflict("this charge would take the order's total past the limit",
                        code="order_total_too_large", limit=str(MAX_ORDER_TOTAL))
     order.charges.append(line)
+    if line.catalog_code is not None:
+        priced_at = ctx.catalog_entry(line.catalog_code).priced_at
+        if priced_at is not None:
+            order.priced_at[line.id] = priced_at
     _invalidate_signoffs(order)
     return Outcome("charge.add", charge_details(line, order.currency))
 
@@ -295,4 +299,11 @@ HANDLERS: dict[str, Callable[..., Outcome]] = {
     "charge.remove": _charge_remove,
     "photo.attach": _photo_attach,
     "signoff.capture": _signoff_capture,
+    "workorder.fail_visit": lambda *call: _visits().fail_visit(*call),
 }
+
+
+def _visits():
+    from sync import visits  # imported late: visits builds on this module's Outcome
+
+    return visits

@@ -5,14 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from sync import status as st
-from sync.errors import Conflict, ValidationFailed
+from sync.errors import Conflict
 from sync.model import WorkOrder
 from sync.mutations import Outcome
+from sync.schedule import check_due_at
+from sync.visits import check_window
 
 
 def assign(order: WorkOrder, engineer_id: str, now: datetime) -> Outcome:
     """Assign or reassign; reassignment takes a not-yet-completed order back to `assigned`."""
-    if order.assigned_engineer_id == engineer_id and order.status != st.OPEN:
+    # Assigning a failed visit to the same engineer again is a real move: back to assigned.
+    if order.assigned_engineer_id == engineer_id and order.status not in (st.OPEN,
+                                                                          st.VISIT_FAILED):
         st.next_status("assign", order.status)  # still rejects completed/cancelled orders
         return Outcome("already_assigned", {"engineer_id": engineer_id}, changed=False)
     order.status = st.next_status("assign", order.status)
@@ -44,7 +48,7 @@ def review(order: WorkOrder, decision: str, comment: str | None, now: datetime) 
     return Outcome(decision, {"comment": comment})
 
 
-EDITABLE_FIELDS = ("title", "description", "priority", "due_at")
+EDITABLE_FIELDS = ("title", "description", "priority", "due_at", "window_start", "window_end")
 NOT_EDITABLE = (st.COMPLETED, st.VERIFIED, st.CANCELLED)
 
 
@@ -53,10 +57,13 @@ def edit(order: WorkOrder, changes: dict, now: datetime) -> Outcome:
     if order.status in NOT_EDITABLE:
         raise Conflict(f"a {order.status} order cannot be edited", code="order_not_editable",
                        status=order.status)
-    due_at = changes.get("due_at")
-    if due_at is not None and order.created_at is not None and due_at < order.created_at:
-        raise ValidationFailed("due_at: before the order was created",
-                               fields={"due_at": ["Must not be before the order was created."]})
+    if order.created_at is not None:
+        check_due_at(changes.get("due_at"), order.created_at)
+    if "window_start" in changes or "window_end" in changes:
+        start = changes.get("window_start", order.window_start)
+        end = changes.get("window_end", order.window_end)
+        if start is not None and end is not None:
+            check_window(start, end, now)
     changed = {name: value for name, value in changes.items()
                if name in EDITABLE_FIELDS and getattr(order, name) != value}
     if not changed:

@@ -6,18 +6,24 @@ from sync.errors import Conflict
 
 OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS = "open", "assigned", "accepted", "in_progress"
 COMPLETED, VERIFIED, CANCELLED = "completed", "verified", "cancelled"
-STATUSES = (OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS, COMPLETED, VERIFIED, CANCELLED)
+VISIT_FAILED = "visit_failed"
+STATUSES = (OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS, VISIT_FAILED, COMPLETED, VERIFIED,
+            CANCELLED)
 NOT_YET_COMPLETED = (OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS)
+# A failed visit is not completed either: the office may reassign, revisit or cancel it.
+AWAITING_SERVICE = (*NOT_YET_COMPLETED, VISIT_FAILED)
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "assign": (NOT_YET_COMPLETED, ASSIGNED),
+    "assign": (AWAITING_SERVICE, ASSIGNED),
     "accept": ((ASSIGNED,), ACCEPTED),
     "start": ((ACCEPTED,), IN_PROGRESS),
     "complete": ((IN_PROGRESS,), COMPLETED),
     "approve": ((COMPLETED,), VERIFIED),
     "rework": ((COMPLETED,), IN_PROGRESS),
-    "cancel": (NOT_YET_COMPLETED, CANCELLED),
+    "cancel": (AWAITING_SERVICE, CANCELLED),
+    "fail_visit": ((ACCEPTED, IN_PROGRESS), VISIT_FAILED),
+    "revisit": ((VISIT_FAILED,), ASSIGNED),
 }
 
 # Repeating these by the engineer who holds the order is a harmless no-op, never a rejection:

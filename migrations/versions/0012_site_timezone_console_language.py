@@ -1,7 +1,7 @@
 """a site's IANA time zone, a user's console language
 
 Revision ID: 0012
-Revises: 0004
+Revises: 0011
 Create Date: 2026-12-04 16:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0004'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,8 @@ TEXT = {
         "order": "工单", "title": "标题", "address": "地址", "late": "已超时",
         "engineer": "工程师", "open": "查看工单", "unassigned": "未派单",
         "hours": "{h} 小时 {m} 分钟", "whole_hours": "{h} 小时", "minutes": "{m} 分钟",
+        "assignment": "新派给你的工单，或其时间有变", "due": "截止时间", "window": "上门时间",
+        "none": "未定",
     },
     "en": {
         "warning": "Not accepted or started {limit} after assignment",
@@ -23,6 +25,8 @@ TEXT = {
         "order": "Order", "title": "Title", "address": "Address", "late": "Late by",
         "engineer": "Engineer", "open": "Open the order", "unassigned": "unassigned",
         "hours": "{h} h {m} min", "whole_hours": "{h} h", "minutes": "{m} min",
+        "assignment": "Assigned to you, or its schedule changed", "due": "Due",
+        "window": "Visit window", "none": "not set",
     },
 }
 DEFAULT_LANGUAGE = "zh-CN"
@@ -58,6 +62,16 @@ def duration(delta: timedelta, language: str) -> str:
     return text["hours" if minutes else "whole_hours"].format(h=hours, m=minutes)
 
 
+def _when(value: datetime | None, text: dict) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else text["none"]
+
+
+def _window(order, text: dict) -> str:
+    if order.window_start is None:
+        return text["none"]
+    return f"{_when(order.window_start, text)} - {_when(order.window_end, text)}"
+
+
 def build(*, alert, order, address: str, engineer_name: str | None, recipient, now: datetime,
           public_url: str) -> Message:
     """The message about `alert` on `order` for `recipient`, as of `now`."""
@@ -69,6 +83,9 @@ def build(*, alert, order, address: str, engineer_name: str | None, recipient, n
     fields = [(text["order"], order.number), (text["title"], order.title),
               (text["address"], address), (text["late"], duration(late, language)),
               (text["engineer"], engineer_name or text["unassigned"])]
+    if alert.level == "assignment":  # news for the engineer: when, not how late
+        fields[3:] = [(text["due"], _when(order.due_at, text)),
+                      (text["window"], _window(order, text))]
     data = {"alert": {"id": alert.id, "level": alert.level,
                       "raised_at": iso(alert.raised_at),
                       "deadline": iso(alert.deadline)},

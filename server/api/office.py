@@ -1,9 +1,11 @@
-"""The office's lists (customers, sites, catalog, users) and order edits."""
+"""The office: lists, order edits and revisits, price versions, account states."""
 
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
+from schemas.common import iso
+from schemas.dispatch import CatalogOutputSchema
 from schemas.lists import (
     CatalogListQuerySchema,
     CatalogPageSchema,
@@ -17,14 +19,30 @@ from schemas.lists import (
     WorkOrderPageSchema,
     WorkOrderPatchSchema,
 )
-from schemas.roles import OFFICE
+from schemas.office import (
+    AccountOutputSchema,
+    CatalogPatchSchema,
+    PriceHistorySchema,
+    RevisitInputSchema,
+)
+from schemas.roles import OFFICE, SUPERVISOR
 from schemas.workorder import WorkOrderOutputSchema
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.api.preconditions import entity_tag, versions_in
 from server.clock import utcnow
-from server.services import catalog, lists, orders, orders_repo, users
+from server.services import (
+    accounts,
+    catalog,
+    catalog_prices,
+    lists,
+    orders,
+    orders_repo,
+    users,
+    visits,
+)
 from server.services.orders_repo import customer_document, site_document
 from sync.document import to_document
+from sync.money import plain
 
 bp = Blueprint("office", __name__)
 
@@ -80,3 +98,43 @@ def edit_work_order(order_id, body):
     response.headers["ETag"] = entity_tag(row.version)
     return response
 
+
+@endpoint(bp, "/catalog/<code>", methods=["PATCH"], roles=OFFICE, body=CatalogPatchSchema,
+          response=CatalogOutputSchema,
+          summary="Change an item; a new price or tax rate is a new price version from now")
+def patch_catalog_item(code, body):
+    return catalog.catalog_document(catalog_prices.update_item(code, body, utcnow()))
+
+
+@endpoint(bp, "/catalog/<code>/history", methods=["GET"], roles=OFFICE,
+          response=PriceHistorySchema, summary="An item's price versions, oldest first")
+def catalog_history(code):
+    items = [{"unit_price": plain(v.unit_price), "tax_rate": plain(v.tax_rate),
+              "effective_from": iso(v.effective_from), "effective_to": iso(v.effective_to)}
+             for v in catalog_prices.history(code)]
+    return {"items": items, "cursor": None, "has_more": False}
+
+
+@endpoint(bp, "/workorders/<order_id>/revisit", methods=["POST"], roles=OFFICE,
+          body=RevisitInputSchema, response=WorkOrderOutputSchema,
+          summary="Schedule another visit to a failed one (back to assigned, new window)")
+def revisit(order_id, body):
+    return _document(visits.revisit(order_id, body, g.user, utcnow()))
+
+
+def _account(user) -> dict:
+    return {"id": user.id, "username": user.username, "role": user.role, "name": user.name,
+            "active": user.active}
+
+
+@endpoint(bp, "/users/<user_id>/deactivate", methods=["POST"], roles=(SUPERVISOR,),
+          response=AccountOutputSchema,
+          summary="Lock an account out now: tokens and console sessions stop working")
+def deactivate_user(user_id):
+    return _account(accounts.deactivate(user_id, g.user, utcnow()))
+
+
+@endpoint(bp, "/users/<user_id>/reactivate", methods=["POST"], roles=(SUPERVISOR,),
+          response=AccountOutputSchema, summary="Let a deactivated account sign in again")
+def reactivate_user(user_id):
+    return _account(accounts.reactivate(user_id))

@@ -1,7 +1,7 @@
 """ORM models; importing this package registers every table on the metadata."""
 
 from server.models.alerts import Alert, AlertDelivery, AlertSend
-from server.models.catalog import CatalogItem
+from server.models.catalog import CatalogItem, CatalogPrice
 from server.models.customers import Customer, Site
 from server.models.ratings import Rating
 from server.models.sync_log import Counter, FeedEntry, SyncClient, SyncMutation
@@ -16,7 +16,7 @@ from server.models.workorders import (
 )
 
 __all__ = [
-    "Alert", "AlertDelivery", "AlertSend", "ApiToken", "CatalogItem", "ChargeLineRow",
-    "Counter", "Customer", "FeedEntry", "NoteRow", "PhotoRow", "Rating", "SignoffRow", "Site",
-    "SyncClient", "SyncMutation", "TimelineEvent", "User", "WorkOrderRow",
+    "Alert", "AlertDelivery", "AlertSend", "ApiToken", "CatalogItem", "CatalogPrice",
+    "ChargeLineRow", "Counter", "Customer", "FeedEntry", "NoteRow", "PhotoRow", "Rating",
+    "SignoffRow", "Site", "SyncClient", "SyncMutation", "TimelineEvent", "User", "WorkOrderRow",
 ]

@@ -28,6 +28,8 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # The console language this user chose (zh-CN or en); None follows the browser.
     console_language: Mapped[str | None] = mapped_column(String(10))
+    # Console sessions and tokens from before this instant stay dead after a reactivation.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 

@@ -36,6 +36,10 @@ class WorkOrderRow(db.Model):
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    failure_reason: Mapped[str | None] = mapped_column(String(32))
     start_location: Mapped[dict | None] = mapped_column(JSON)
     customer_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -74,6 +78,7 @@ class ChargeLineRow(db.Model):
     tax_rate: Mapped[Decimal] = mapped_column(ScaledDecimal())
     amount: Mapped[Decimal] = mapped_column(ScaledDecimal())
     tax: Mapped[Decimal] = mapped_column(ScaledDecimal())
+    priced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 

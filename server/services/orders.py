@@ -9,7 +9,7 @@ from schemas.formats import is_uuid
 from schemas.roles import ENGINEER
 from server.extensions import db
 from server.models import Customer, Site, User, WorkOrderRow
-from server.services import customer_links, orders_repo, timeline
+from server.services import accounts, customer_links, notifications, orders_repo, timeline
 from server.services.feed import next_value
 from server.services.validation import invalid
 from sync import orders as order_rules
@@ -18,13 +18,7 @@ from sync.document import to_document
 from sync.errors import NotFound, PreconditionFailed
 from sync.money import is_known_currency
 from sync.mutations import Outcome
-
-
-def _engineer(engineer_id: str, field: str = "engineer_id") -> User:
-    engineer = db.session.get(User, engineer_id) if is_uuid(engineer_id) else None
-    if engineer is None or engineer.role != ENGINEER or not engineer.active:
-        raise invalid(field, "No such engineer.")
-    return engineer
+from sync.schedule import check_due_at
 
 
 def create_work_order(data: dict, actor: User, now: datetime) -> tuple[WorkOrderRow, str]:
@@ -38,9 +32,10 @@ def create_work_order(data: dict, actor: User, now: datetime) -> tuple[WorkOrder
     currency = data.get("currency", "CNY")
     if not is_known_currency(currency):
         raise invalid("currency", "Not an ISO 4217 currency.")
+    check_due_at(data.get("due_at"), now)
     engineer_id = data.get("assigned_engineer_id")
     if engineer_id:
-        _engineer(engineer_id, "assigned_engineer_id")
+        accounts.active_engineer(engineer_id, "assigned_engineer_id")
     serial = next_value(db.session, "workorder_number")
     token, token_hash = customer_links.new_link()
     row = WorkOrderRow(
@@ -54,6 +49,7 @@ def create_work_order(data: dict, actor: User, now: datetime) -> tuple[WorkOrder
     _log(row.id, actor, Outcome("created", {"number": row.number, "title": row.title}), now)
     if engineer_id:
         _change(row, actor, now, lambda order: order_rules.assign(order, engineer_id, now))
+        notifications.assigned(row, now)
     return row, token
 
 
@@ -80,8 +76,10 @@ def _locked(order_id: str) -> WorkOrderRow:
 
 def assign(order_id: str, engineer_id: str, actor: User, now: datetime) -> WorkOrderRow:
     row = _locked(order_id)
-    _engineer(engineer_id)
-    return _change(row, actor, now, lambda order: order_rules.assign(order, engineer_id, now))
+    accounts.active_engineer(engineer_id)
+    _change(row, actor, now, lambda order: order_rules.assign(order, engineer_id, now))
+    notifications.assigned(row, now)
+    return row
 
 
 def cancel(order_id: str, reason: str, actor: User, now: datetime) -> WorkOrderRow:
@@ -104,7 +102,11 @@ def edit(order_id: str, changes: dict, expected_versions: set[int], actor: User,
             f"the order is at version {row.version}; reload it and edit again",
             code="version_conflict", version=row.version,
             document=to_document(orders_repo.to_aggregate(row)))
-    return _change(row, actor, now, lambda order: order_rules.edit(order, changes, now))
+    schedule = (row.due_at, row.window_start, row.window_end)
+    _change(row, actor, now, lambda order: order_rules.edit(order, changes, now))
+    if (row.due_at, row.window_start, row.window_end) != schedule:
+        notifications.rescheduled(row, now)
+    return row
 
 
 def visible_order(order_id: str, user: User) -> WorkOrderRow:

@@ -12,7 +12,8 @@ from sync.model import ChargeLine, Note, Photo, Signoff, WorkOrder
 
 SCALARS = ("number", "version", "status", "priority", "title", "description", "currency",
            "assigned_engineer_id", "created_at", "assigned_at", "accepted_at", "started_at",
-           "completed_at", "verified_at", "cancelled_at", "due_at", "start_location")
+           "completed_at", "verified_at", "cancelled_at", "due_at", "start_location",
+           "window_start", "window_end", "failed_at", "failure_reason")
 WRITABLE = SCALARS[1:]
 
 
@@ -45,6 +46,7 @@ def to_aggregate(row: WorkOrderRow) -> WorkOrder:
         id=c.id, kind=c.kind, catalog_code=c.catalog_code, description=c.description,
         quantity=c.quantity, unit=c.unit, unit_price=c.unit_price, tax_rate=c.tax_rate,
         amount=c.amount, tax=c.tax) for c in row.charges if c.removed_at is None]
+    order.priced_at = {c.id: c.priced_at for c in row.charges if c.priced_at is not None}
     order.notes = [Note(id=n.id, at=n.at, author_id=n.author_id, author=n.author, text=n.text)
                    for n in row.notes]
     order.photos = [Photo(id=p.id, kind=p.kind, sha256=p.sha256, caption=p.caption,
@@ -96,4 +98,5 @@ def _save_charges(row: WorkOrderRow, order: WorkOrder, now: datetime) -> None:
     _append_new(row.charges, order.charges, lambda c, position: ChargeLineRow(
         id=c.id, position=position, kind=c.kind, catalog_code=c.catalog_code,
         description=c.description, quantity=c.quantity, unit=c.unit,
-        unit_price=c.unit_price, tax_rate=c.tax_rate, amount=c.amount, tax=c.tax))
+        unit_price=c.unit_price, tax_rate=c.tax_rate, amount=c.amount, tax=c.tax,
+        priced_at=order.priced_at.get(c.id)))

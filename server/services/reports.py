@@ -13,8 +13,9 @@ Definitions (the figures the console shows and the CSV files carry):
 - "Within 4 h" and "within 6 h" are the shares of completed orders with a time of at most
   4 h and 6 h, in percent with one decimal.
 - Overdue counts completed orders with `completed_at > due_at`, plus orders not yet completed
-  (open to in progress, not cancelled) whose `due_at` lies in the period and has passed; those
-  count in the week of their `due_at`, under their engineer (or Unassigned) and region.
+  (open to in progress, or a failed visit; not cancelled) whose `due_at` lies in the period
+  and has passed; those count in the week of their `due_at`, under their engineer (or
+  Unassigned) and region.
 - Ratings count when given (`created_at`) in the period. Satisfied is 4 or 5 stars, in percent
   of the engineer's ratings. The unhappy few are ratings of 3 stars or less. Complaint tags are
   counted over every rating in the period (a 4-star rating may still say "late").
@@ -168,7 +169,7 @@ def _orders(window: Period) -> list[_Order]:
         WorkOrderRow.status.in_((st.COMPLETED, st.VERIFIED)),
         WorkOrderRow.completed_at >= window.start, WorkOrderRow.completed_at <= window.end))
     late = db.session.execute(columns.where(
-        WorkOrderRow.status.in_(st.NOT_YET_COMPLETED),
+        WorkOrderRow.status.in_(st.AWAITING_SERVICE),  # a failed visit is still owed
         WorkOrderRow.due_at >= window.start, WorkOrderRow.due_at < window.end))
     orders = []
     for created_at, assigned_at, completed_at, due_at, user_id, name, region in done:

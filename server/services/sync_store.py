@@ -15,7 +15,7 @@ from media.formats import is_signature_format
 from media.store import MediaStore
 from server.extensions import db
 from server.models import CatalogItem, FeedEntry, SyncClient, SyncMutation, User, WorkOrderRow
-from server.services import orders_repo, timeline
+from server.services import catalog_prices, orders_repo, timeline
 from server.services.catalog import catalog_document
 from server.services.feed import EVERYONE
 from server.services.photos import verify_attached_photo
@@ -132,13 +132,10 @@ class ServerMutationContext(MutationContext):
                               slack=self.photo_slack, now=self.now)
 
     def catalog_entry(self, code: str) -> CatalogEntry | None:
-        if code not in self._catalog:
-            item = db.session.scalar(select(CatalogItem).where(CatalogItem.code == code))
-            self._catalog[code] = None if item is None else CatalogEntry(
-                code=item.code, kind=item.kind, description=item.description, unit=item.unit,
-                unit_price=item.unit_price, tax_rate=item.tax_rate, currency=item.currency,
-                active=item.active)
-        return self._catalog[code]
+        key = (code, self.claimed_time)  # priced at the version in effect when quoted
+        if key not in self._catalog:
+            self._catalog[key] = catalog_prices.entry_at(code, self.claimed_time, self.now)
+        return self._catalog[key]
 
 
 class SqlPullStorage(PullStorage):

@@ -12,7 +12,7 @@ from schemas.formats import is_uuid
 from schemas.roles import ENGINEER, OFFICE, SUPERVISOR
 from server.extensions import db
 from server.models import ApiToken, User
-from server.services import tokens
+from server.services import accounts, tokens
 from sync.errors import Conflict, Forbidden, NotFound, Unauthorized
 
 # Compared against when the username is unknown, so a wrong username costs as long as a wrong
@@ -55,11 +55,13 @@ def create_user(*, username: str, password: str, role: str, name: str, now: date
 
 
 def check_password(username: str, password: str) -> User:
-    """The active user with these credentials, or Unauthorized (same cost either way)."""
+    """The active user with these credentials, or Unauthorized (same cost either way);
+    Forbidden(account_inactive) for the right password of a deactivated account."""
     user = db.session.scalar(select(User).where(User.username == username))
     valid = check_password_hash(user.password_hash if user else _DUMMY_HASH, password)
-    if user is None or not valid or not user.active:
+    if user is None or not valid:
         raise Unauthorized("wrong username or password", code="invalid_credentials")
+    accounts.require_active(user)
     return user
 
 

@@ -17,6 +17,15 @@ def local_receivers_allowed(request):
         request.getfixturevalue("app").config["ALERT_ALLOW_PRIVATE_URLS"] = True
 
 
+@pytest.fixture(autouse=True)
+def overdue_rules_alone(request):
+    """The overdue-rule tests count every message the receiver gets; assignment messages
+    (tests/alerts/test_assignment_messages.py, marked) are switched off for them."""
+    if "app" in request.fixturenames and not request.node.get_closest_marker(
+            "assignment_messages"):
+        request.getfixturevalue("app").config["ASSIGNMENT_MESSAGES"] = False
+
+
 @pytest.fixture
 def receiver():
     with Receiver() as running:

@@ -38,7 +38,7 @@ class Receiver:
     'secret500' (SECRET as plain text), 'huge' (200 with 8 MiB of text) and
     'retry-after=<value>' (429 with that Retry-After header)."""
 
-    def __init__(self, slow_seconds: float = 2.0):
+    def __init__(self, slow_seconds: float = 2.0, port: int = 0):
         self.requests: list[Received] = []
         self.scripts: dict[str, deque] = {}
         self.always: dict[str, str] = {}
@@ -55,7 +55,7 @@ class Receiver:
             def log_message(self, *args):
                 pass
 
-        self.server = _Server(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", port), Handler)
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -122,3 +122,29 @@ class Receiver:
             handler.wfile.write(data)
         except OSError:
             pass  # the client gave up (timeout, or it read all it wanted)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tests.alerts.receiver [--port 8085]`: answer every POST with WeCom's
+    `{"errcode": 0}` and print what arrived, for trying the alerts by hand (README)."""
+    import argparse
+
+    options = argparse.ArgumentParser(description=main.__doc__)
+    options.add_argument("--port", type=int, default=8085)
+    port = options.parse_args(argv).port
+    with Receiver(port=port) as receiver:
+        print(f"listening on {receiver.base}/ (Ctrl-C stops)", flush=True)
+        seen = 0
+        try:
+            while True:
+                time.sleep(0.2)
+                for request in receiver.requests[seen:]:
+                    print(f"POST {request.path}\n{request.body.decode(errors='replace')}\n",
+                          flush=True)
+                seen = len(receiver.requests)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -31,7 +31,8 @@ def test_a_device_accepts_starts_and_charges_an_order(api, world, order):
     assert stored["charges"][0] | {"id": None} == {
         "id": None, "kind": "labour", "catalog_code": "LAB-1H", "description": "LAB-1H",
         "quantity": "1.5", "unit": "each", "unit_price": "33.33", "tax_rate": "0.06",
-        "amount": "50.00", "tax": "3.00"}
+        "amount": "50.00", "tax": "3.00",
+        "priced_at": "2026-11-23T02:00:00Z"}  # Wave 2: the price version's instant
     assert stored["totals"] == {"subtotal": "50.00", "tax": "3.00", "total": "53.00"}
     assert stored["notes"][0]["text"] == "filter was clogged"
     assert stored["notes"][0]["author"] == "Engineer"

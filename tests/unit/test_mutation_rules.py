@@ -127,11 +127,13 @@ def valid_args(name: str) -> dict:
                             "signature_sha256": SHA_B,
                             "charges_digest": charges_digest("CNY", [catalog_line()]),
                             "total": "50.85"},
+        "workorder.fail_visit": {"reason": "customer_absent"},
     }[name]
 
 
 MUTATIONS = ("workorder.accept", "workorder.start", "workorder.note", "workorder.complete",
-             "charge.add", "charge.remove", "photo.attach", "signoff.capture")
+             "charge.add", "charge.remove", "photo.attach", "signoff.capture",
+             "workorder.fail_visit")
 
 
 # --- who may act on the order ------------------------------------------------------------

@@ -9,8 +9,10 @@ import pytest
 from sync import status as st
 from sync.errors import Conflict
 
-STATES = ("open", "assigned", "accepted", "in_progress", "completed", "verified", "cancelled")
-ACTIONS = ("assign", "accept", "start", "complete", "approve", "rework", "cancel")
+STATES = ("open", "assigned", "accepted", "in_progress", "completed", "verified", "cancelled",
+          "visit_failed")  # Wave 2: failed visits
+ACTIONS = ("assign", "accept", "start", "complete", "approve", "rework", "cancel",
+           "fail_visit", "revisit")
 
 # (action, from) -> to: the only moves the contract allows.
 ALLOWED = {
@@ -27,6 +29,12 @@ ALLOWED = {
     ("cancel", "assigned"): "cancelled",
     ("cancel", "accepted"): "cancelled",
     ("cancel", "in_progress"): "cancelled",
+    # Wave 2: a visit fails at the door; the office sends someone again, or gives up.
+    ("fail_visit", "accepted"): "visit_failed",
+    ("fail_visit", "in_progress"): "visit_failed",
+    ("revisit", "visit_failed"): "assigned",
+    ("assign", "visit_failed"): "assigned",
+    ("cancel", "visit_failed"): "cancelled",
 }
 FORBIDDEN = [pair for pair in itertools.product(ACTIONS, STATES) if pair not in ALLOWED]
 

@@ -34,7 +34,8 @@ def content(message: Message, mentions: list[str] = ()) -> str:
     """The markdown, at most 4096 bytes; the link and mentions are kept whatever is cut."""
     head = (f'**<font color="warning">{escape(message.headline)}</font>**\n'
             f"@{escape(message.recipient_name)}\n")
-    body = "".join(f"> {label}：{escape(value)}\n" for label, value in message.fields)
+    colon = ": " if message.language == "en" else "："  # English text takes an ASCII colon
+    body = "".join(f"> {label}{colon}{escape(value)}\n" for label, value in message.fields)
     tail = f"[{message.link_label}]({message.link})" + "".join(f"<@{m}>" for m in mentions)
     room = MAX_CONTENT_BYTES - len(head.encode()) - len(tail.encode())
     return head + fit(body, max(0, room)) + tail

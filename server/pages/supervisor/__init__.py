@@ -54,8 +54,10 @@ def register_views() -> None:
     from server.pages.supervisor import (  # noqa: F401 - routes
         auth,
         board,
+        follow_up,
         labels,
         language,
+        not_found,
         orders,
         queue,
         reports,

@@ -14,8 +14,9 @@ from server.extensions import csrf, db
 from server.limits import sign_in_limits
 from server.models import User
 from server.pages.supervisor import bp
+from server.services.accounts import session_survives
 from server.services.users import check_password
-from sync.errors import Unauthorized
+from sync.errors import Forbidden, Unauthorized
 
 CONSOLE_ROLES = OFFICE
 
@@ -43,6 +44,8 @@ def console_user() -> User | None:
     user = db.session.get(User, user_id) if user_id else None
     if user is None or not user.active or user.role not in CONSOLE_ROLES:
         return None
+    if not session_survives(user, datetime.fromisoformat(session["signed_in_at"])):
+        return None  # signed in before a deactivation: a reactivation does not revive it
     return user
 
 
@@ -96,6 +99,9 @@ def login():
                 raise Unauthorized("not a console user", code="forbidden")
         except Unauthorized:
             error = "Wrong username or password, or not a supervisor or dispatcher."
+        except Forbidden:  # account_inactive
+            error = "This account is deactivated; ask a supervisor."
+            return render_template("supervisor/login.html", error=error), 403
         else:
             session.clear()  # a fresh session on sign-in: no fixation
             session.permanent = True

@@ -17,6 +17,7 @@ from server.pages import charts
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import console_view
 from server.services import reports as service
+from server.services import visit_reports
 
 WEEKS = (4, 12, 26, 52)
 DEFAULT_WEEKS = 12
@@ -59,6 +60,12 @@ TABLES: dict[str, tuple[Callable[[service.Reports], list], list[Column]]] = {
         Column(_l("stars"), lambda r: r.stars),
         Column(_l("tags"), lambda r: " ".join(r.tags), numeric=False),
         Column(_l("comment"), lambda r: r.comment, numeric=False)]),
+    **{f"failed_visits_by_{by}": (
+        lambda r, by=by: getattr(visit_reports.failed_visits(r.period), f"by_{by}"), [
+            Column(_l(by), lambda r: r.label, numeric=False),
+            Column(_l("failed visits"), lambda r: r.failed),
+            Column(_l("share %"), lambda r: r.share_pct)])
+       for by in ("reason", "engineer", "region")},
     "complaint_tags": (lambda r: r.complaints, [
         Column(_l("tag"), lambda r: r.tag, numeric=False),
         Column(_l("count"), lambda r: r.count),
