@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
 
-from schemas.common import iso
 from schemas.dispatch import CatalogOutputSchema
+from schemas.formats import iso
 from schemas.lists import (
     CatalogListQuerySchema,
     CatalogPageSchema,
