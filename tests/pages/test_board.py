@@ -9,8 +9,9 @@ import pytest
 from tests.console import Console
 from tests.flows import new_job
 
-# The test clock reads 2026-11-23 02:00 UTC: 10:00 in Asia/Shanghai, the console's zone.
-OVERDUE = "2026-11-23T09:00:00+08:00"
+# The test clock reads 2026-11-23 02:00 UTC: 10:00 in Asia/Shanghai, the console's zone; the
+# board's tests move it two hours on, past SOON.
+SOON = "2026-11-23T11:00:00+08:00"
 TONIGHT = "2026-11-23T23:30:00+08:00"
 TOMORROW = "2026-11-24T00:30:00+08:00"
 
@@ -30,18 +31,20 @@ def lane(html: str, engineer_id: str | None) -> str:
     return html[start:end if end > 0 else None]
 
 
-def test_the_board_shows_todays_and_overdue_open_work_by_engineer(api, world, console, tmp_path):
-    overdue = api.create_order(world, due_at=OVERDUE, title="Overdue boiler")
+def test_the_board_shows_todays_and_overdue_open_work_by_engineer(api, world, console, tmp_path,
+                                                                  clock):
+    overdue = api.create_order(world, due_at=SOON, title="Overdue boiler")
     tonight = api.create_order(world, assign_to="engineer2", due_at=TONIGHT)
     undated = api.create_order(world, assign_to=None, title="No due time")
     tomorrow = api.create_order(world, due_at=TOMORROW)
-    done = new_job(api, world, tmp_path, due_at=OVERDUE).finish()
+    done = new_job(api, world, tmp_path, due_at=SOON).finish()
+    clock.advance(hours=2)
 
     html = console.html("/supervisor/dispatch")
 
     mine = lane(html, world.ids["engineer"])
     assert overdue["number"] in mine and "overdue" in mine
-    assert "2026-11-23 09:00 +08:00" in mine
+    assert "2026-11-23 11:00 +08:00" in mine
     assert tonight["number"] in lane(html, world.ids["engineer2"])
     assert undated["number"] in lane(html, None)
     assert tomorrow["number"] not in html
@@ -90,7 +93,7 @@ def test_assign_and_reassign_from_the_board(api, world, console):
 
 
 def test_reschedule_needs_the_version_the_dispatcher_saw(api, world, console):
-    order = api.create_order(world, due_at=OVERDUE)
+    order = api.create_order(world, due_at=SOON)
 
     console.post(f"/supervisor/dispatch/orders/{order['id']}/schedule",
                  {"due_at": "2026-11-23T18:00", "version": order["version"]})
