@@ -1,7 +1,4 @@
-"""One bad mutation never fails the batch; it is rejected alone and kept.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""One bad mutation never fails the batch; it is rejected alone and kept."""
 
 from __future__ import annotations
 

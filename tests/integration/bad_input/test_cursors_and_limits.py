@@ -1,7 +1,4 @@
-"""Cursors and limits of pulls and work-order lists.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""Cursors and limits of pulls and work-order lists."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Site geofences: invalid GeoJSON polygons are 422, valid ones accepted.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""Site geofences: invalid GeoJSON polygons are 422, valid ones accepted."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""A body that is not a JSON object: 400 malformed_json or 415.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""A body that is not a JSON object: 400 malformed_json or 415."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""No half-writes: a refused request leaves nothing behind.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""No half-writes: a refused request leaves nothing behind."""
 
 from __future__ import annotations
 

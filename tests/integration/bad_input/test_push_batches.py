@@ -1,7 +1,4 @@
-"""Push batches: seqs, ids, envelopes, sizes and the exactly-once conflicts.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""Push batches: seqs, ids, envelopes, sizes and the exactly-once conflicts."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Roles and scope: 403 for the wrong role, 404 for what is not yours.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""Roles and scope: 403 for the wrong role, 404 for what is not yours."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Body size limits, unknown routes and wrong methods.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""Body size limits, unknown routes and wrong methods."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""State conflicts: 409.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""State conflicts: 409."""
 
 from __future__ import annotations
 

@@ -1,7 +1,4 @@
-"""Bearer tokens: missing, forged, expired, revoked; wrong credentials.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""Bearer tokens: missing, forged, expired, revoked; wrong credentials."""
 
 from __future__ import annotations
 

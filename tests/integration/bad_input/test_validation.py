@@ -1,7 +1,4 @@
-"""Validation: 422 naming each bad field.
-
-Bad input over HTTP answers its status with the contract's error shape, never 500, and leaves
-nothing half-written; on SQLite and PostgreSQL through the `backend` fixture."""
+"""Validation: 422 naming each bad field."""
 
 from __future__ import annotations
 
