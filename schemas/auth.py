@@ -51,3 +51,7 @@ class UserOutputSchema(Schema):
     language = Text()
     messaging = fields.Nested(MessagingSchema, allow_none=True)
     rating = fields.Dict(metadata={"description": "engineers: average, count, satisfied_share"})
+
+
+class RevokeOutputSchema(Schema):
+    revoked = fields.Boolean(required=True)

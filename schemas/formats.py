@@ -42,3 +42,6 @@ def is_uuid(text: str) -> bool:
     except (ValueError, TypeError, AttributeError):
         return False
     return True
+
+# The media types an upload may have (media/formats.py maps Pillow formats onto these).
+MIME_TYPES_ACCEPTED = ("image/jpeg", "image/png", "image/heic")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from tests.openapi_check import check_response
+
 PASSWORD = "correct horse battery"
 SHENZHEN = {"lat": 22.5405, "lon": 113.9530}
 
@@ -82,6 +84,7 @@ class Api:
                 expect: int | None = None, **kwargs):
         response = self.client.open(path, method=method, json=body, headers=self.headers(as_),
                                     buffered=True, **kwargs)
+        check_response(response)
         if expect is not None:
             assert response.status_code == expect, (response.status_code,
                                                     response.get_data(as_text=True)[:2000])

@@ -1,4 +1,9 @@
-"""The OpenAPI 3 document, generated from the endpoint metadata and the marshmallow schemas."""
+"""The OpenAPI 3 document, generated from the endpoint metadata and the marshmallow schemas.
+
+Views registered with server.api.endpoint.endpoint carry their own metadata; the few that answer
+something other than JSON (health aside: media HEAD, photo renditions) are described in
+EXTRA_OPERATIONS here, so that every route under /api/v1 is in the document.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,12 @@ import re
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Flask
+
+from schemas.auth import RevokeOutputSchema
+from schemas.common import DecimalValue
+from schemas.formats import MIME_TYPES_ACCEPTED
+from schemas.media import HealthOutputSchema, MediaOutputSchema
+from schemas.mutations import ARGS_SCHEMAS
 
 ERROR_SCHEMA = {
     "type": "object", "required": ["error"],
@@ -22,45 +33,170 @@ Decisions where the contract is silent:
 - Push answers every mutation after a `retry` with `retry`/`not_processed`; a duplicate
   answers `original_status` beside `error`/`version` of its first result.
 - Work-order lists are keyset-paginated: pass `next_cursor` back as `cursor`.
+- A push's `mutations` are checked one by one: a mutation that does not match its `name`'s
+  arguments is answered `rejected` (`validation_error`), the batch goes on.
 """
+UUID = {"type": "string", "format": "uuid"}
+SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+PATH_PARAMETERS = {"sha256": SHA256, "order_id": UUID, "user_id": UUID, "photo_id": UUID,
+                   "token": {"type": "string"}}
+BINARY = {"type": "string", "format": "binary"}
+NO_BODY = {"description": "No body"}
+
+
+def _image(description: str, types=("image/jpeg",)) -> dict:
+    return {"description": description, "content": {t: {"schema": BINARY} for t in types}}
+
+
+# Routes not registered through `endpoint`, by Flask endpoint name: {method: operation}.
+EXTRA_OPERATIONS = {
+    "api.meta.health": {"get": {
+        "operationId": "health", "summary": "Whether the server answers", "responses": {"200": {
+            "description": "OK", "content": {"application/json": {
+                "schema": HealthOutputSchema}}}}}},
+    "api.meta.openapi": {"get": {
+        "operationId": "openapi_document", "summary": "This document", "responses": {"200": {
+            "description": "OpenAPI 3", "content": {"application/json": {
+                "schema": {"type": "object"}}}}}}},
+    "api.media.exists": {"head": {
+        "operationId": "media_exists", "roles": "all",
+        "summary": "Whether an image with this SHA-256 is stored",
+        "responses": {"200": {"description": "Stored"}, "404": {"description": "Not stored"}}}},
+    "api.media.thumbnail": {"get": {
+        "operationId": "photo_thumbnail", "roles": "all",
+        "summary": "A JPEG thumbnail of a photo of an order the caller may see",
+        "responses": {"200": _image("The thumbnail"), "304": {"description": "Not modified"}}}},
+    "api.media.content": {"get": {
+        "operationId": "photo_content", "roles": "all",
+        "summary": "A photo's bytes as uploaded, for those who may see its order", "responses": {
+            "200": _image("The photo", MIME_TYPES_ACCEPTED + ("application/octet-stream",)),
+            "304": {"description": "Not modified"}}}},
+}
+# Views that answer more than one success status (`endpoint` names only the usual one).
+EXTRA_STATUSES = {"api.media.upload": {"201": "Stored (200: it was already there)"}}
+# Answers of views that build their JSON without naming a schema.
+RESPONSES = {"api.media.upload": MediaOutputSchema, "api.auth.revoke_token": RevokeOutputSchema}
+# Request bodies that are not JSON.
+RAW_BODIES = {"api.media.upload": {
+    "required": True, "description": "A JPEG, PNG or HEIC image; its type is read from the bytes",
+    "content": {"image/*": {"schema": BINARY}}}}
+
+
+def openapi_path(rule: str) -> str:
+    """`/media/<sha256>` (Flask, with or without a converter) as `/media/{sha256}`."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
 
 
 def build_spec(app: Flask) -> dict:
-    """The spec of every endpoint registered with server.api.endpoint.endpoint."""
+    """The spec of every route under /api/v1."""
+    plugin = MarshmallowPlugin()
     spec = APISpec(title="FieldSync", version="1.0.0", openapi_version="3.0.3",
-                   plugins=[MarshmallowPlugin()], info={"description": DESCRIPTION})
+                   plugins=[plugin], info={"description": DESCRIPTION})
+    # Money and quantities travel as decimal strings (a JSON number is accepted on input).
+    plugin.map_to_openapi_type(DecimalValue, "string", "decimal")
     spec.components.schema("Error", ERROR_SCHEMA)
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    _mutation_schemas(spec)
+    paths: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        meta = getattr(app.view_functions[rule.endpoint], "openapi", None)
-        if meta is None:
+        if not rule.rule.startswith("/api/v1/"):
             continue
-        path = re.sub(r"<(?:[a-z]+:)?([a-z_][a-z0-9_]*)>", r"{\1}", rule.rule)
-        operations = {}
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            operations[method.lower()] = _operation(meta, path)
-        spec.path(path=path, operations=operations)
+        path = openapi_path(rule.rule)
+        meta = getattr(app.view_functions[rule.endpoint], "openapi", None)
+        operations = paths.setdefault(path, {})
+        if meta is not None:
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                operations[method.lower()] = _operation(meta, path, rule.endpoint)
+        for method, extra in EXTRA_OPERATIONS.get(rule.endpoint, {}).items():
+            operations[method] = _extra_operation(extra, path)
+    for path, operations in paths.items():
+        if operations:
+            spec.path(path=path, operations=operations)
     return spec.to_dict()
 
 
-def _operation(meta: dict, path: str) -> dict:
-    operation: dict = {"summary": meta["summary"], "responses": {}}
+def _mutation_schemas(spec: APISpec) -> None:
+    """Each push mutation as its own schema (`name` fixed, `args` its arguments), and
+    `Mutation` as their oneOf with `name` as the discriminator."""
+    mapping = {}
+    for name, args_schema in ARGS_SCHEMAS.items():
+        component = "Mutation_" + name.replace(".", "_")
+        args_component = args_schema.__name__
+        if args_component not in spec.components.schemas:
+            spec.components.schema(args_component, schema=args_schema)
+        spec.components.schema(component, {
+            "type": "object", "required": ["seq", "id", "name", "args"],
+            "properties": {
+                "seq": {"type": "integer", "minimum": 1}, "id": UUID,
+                "name": {"type": "string", "enum": [name]},
+                "args": {"$ref": f"#/components/schemas/{args_component}"},
+                "client_time": {"type": "string", "format": "date-time", "nullable": True}}})
+        mapping[name] = f"#/components/schemas/{component}"
+    spec.components.schema("Mutation", {
+        "oneOf": [{"$ref": ref} for ref in mapping.values()],
+        "discriminator": {"propertyName": "name", "mapping": mapping}})
+
+
+def _tag(path: str) -> str:
+    return "meta" if path.count("/") == 3 else "media"
+
+
+def _parameters(path: str) -> list[dict]:
+    return [{"in": "path", "name": name, "required": True,
+             "schema": PATH_PARAMETERS.get(name, {"type": "string"})}
+            for name in re.findall(r"{([^}]+)}", path)]
+
+
+def _error_responses(responses: dict) -> dict:
+    responses["default"] = {"description": "Error", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return responses
+
+
+def _operation(meta: dict, path: str, endpoint: str) -> dict:
+    operation: dict = {"summary": meta["summary"], "operationId": endpoint.rsplit(".", 1)[-1],
+                       "tags": [endpoint.split(".")[1]]}
     if meta["roles"] is not None:
         operation["security"] = [{"bearer": []}]
         operation["description"] = "Roles: " + ", ".join(meta["roles"])
-    params = [{"in": "path", "name": name, "required": True, "schema": {"type": "string"}}
-              for name in re.findall(r"{([a-z_][a-z0-9_]*)}", path)]
+    params = _parameters(path)
     if meta["query"] is not None:
         params.append({"in": "query", "schema": meta["query"]})
     if params:
         operation["parameters"] = params
     if meta["body"] is not None:
         operation["requestBody"] = {"required": True, "content": {
-            "application/json": {"schema": meta["body"]}}}
-    success = {"description": "OK"}
-    if meta["response"] is not None:
-        success["content"] = {"application/json": {"schema": meta["response"]}}
-    operation["responses"][str(meta["status"])] = success
-    operation["responses"]["default"] = {"description": "Error", "content": {
-        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            "application/json": {"schema": _body_schema(meta["body"])}}}
+    elif endpoint in RAW_BODIES:
+        operation["requestBody"] = RAW_BODIES[endpoint]
+    success: dict = {"description": "OK"}
+    response = meta["response"] or RESPONSES.get(endpoint)
+    if response is not None:
+        success["content"] = {"application/json": {"schema": response}}
+    responses = {str(meta["status"]): success}
+    for status, description in EXTRA_STATUSES.get(endpoint, {}).items():
+        responses[status] = {**success, "description": description}
+    operation["responses"] = _error_responses(responses)
+    return operation
+
+
+def _body_schema(schema):
+    """The push body names its mutations by the oneOf; other bodies are their schema."""
+    if schema.__name__ == "PushInputSchema":
+        return {"type": "object", "required": ["client_id", "mutations"], "properties": {
+            "client_id": UUID,
+            "mutations": {"type": "array", "maxItems": 500,
+                          "items": {"$ref": "#/components/schemas/Mutation"}}}}
+    return schema
+
+
+def _extra_operation(extra: dict, path: str) -> dict:
+    operation = {"summary": extra["summary"], "operationId": extra["operationId"],
+                 "tags": [_tag(path)], "responses": _error_responses(dict(extra["responses"]))}
+    if extra.get("roles"):
+        operation["security"] = [{"bearer": []}]
+        operation["description"] = "Roles: every signed-in user"
+    params = _parameters(path)
+    if params:
+        operation["parameters"] = params
     return operation
