@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.api import PASSWORD
-from tests.integration.test_bad_input import assert_error
+from tests.integration.bad_input.helpers import assert_error
 
 
 def token_request(api, password: str, *, address: str = "127.0.0.1"):
