@@ -25,7 +25,7 @@ from schemas.office import (
     PriceHistorySchema,
     RevisitInputSchema,
 )
-from schemas.roles import OFFICE, SUPERVISOR
+from schemas.roles import ENGINEER, OFFICE, SUPERVISOR
 from schemas.workorder import WorkOrderOutputSchema
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.api.preconditions import entity_tag, versions_in
@@ -52,7 +52,8 @@ def _answer(page: dict, render) -> dict:
 
 
 def _document(row) -> dict:
-    return to_document(orders_repo.to_aggregate(row))
+    """The order as the caller may read it (the office reads which other order a photo is on)."""
+    return to_document(orders_repo.to_aggregate(row), office=g.user.role != ENGINEER)
 
 
 @endpoint(bp, "/customers", methods=["GET"], roles=OFFICE, query=CustomerListQuerySchema,

@@ -101,7 +101,7 @@ def edit(order_id: str, changes: dict, expected_versions: set[int], actor: User,
         raise PreconditionFailed(
             f"the order is at version {row.version}; reload it and edit again",
             code="version_conflict", version=row.version,
-            document=to_document(orders_repo.to_aggregate(row)))
+            document=to_document(orders_repo.to_aggregate(row), office=True))
     schedule = (row.due_at, row.window_start, row.window_end)
     _change(row, actor, now, lambda order: order_rules.edit(order, changes, now))
     if (row.due_at, row.window_start, row.window_end) != schedule:

@@ -17,6 +17,7 @@ import httpx
 import pytest
 from openapi_spec_validator import validate
 
+from schemas.mutations import ARGS_SCHEMAS
 from tests.api import SHENZHEN, new_id
 from tests.flows import signature_png
 from tests.media.photos import make_photo, sha256_of
@@ -48,9 +49,10 @@ def test_each_push_mutation_has_its_arguments_as_a_schema_chosen_by_name():
     schemas = document()["components"]["schemas"]
     mutation = schemas["Mutation"]
     assert mutation["discriminator"]["propertyName"] == "name"
-    assert set(mutation["discriminator"]["mapping"]) == {
+    assert set(mutation["discriminator"]["mapping"]) == set(ARGS_SCHEMAS) >= {
         "workorder.accept", "workorder.start", "workorder.note", "workorder.complete",
-        "charge.add", "charge.remove", "photo.attach", "signoff.capture"}
+        "charge.add", "charge.remove", "photo.attach", "signoff.capture",
+        "workorder.fail_visit"}
     charge = schemas["Mutation_charge_add"]["properties"]["args"]["$ref"]
     assert "quantity" in schemas[charge.rsplit("/", 1)[1]]["properties"]
     push = document()["paths"]["/api/v1/sync/push"]["post"]["requestBody"]
