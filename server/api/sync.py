@@ -11,7 +11,8 @@ from media.store import MediaStore
 from schemas.sync import PullOutputSchema, PullQuerySchema, PushInputSchema, PushOutputSchema
 from server.api.endpoint import endpoint
 from server.clock import utcnow
-from server.services.sync_store import SqlPullStorage, push_from_device
+from server.services.pull_store import SqlPullStorage
+from server.services.sync_store import push_from_device
 from sync.pull import pull as pull_changes
 
 bp = Blueprint("sync", __name__)

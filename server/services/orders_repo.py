@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from server.extensions import db
 from server.models import ChargeLineRow, NoteRow, PhotoRow, SignoffRow, WorkOrderRow
@@ -79,6 +79,60 @@ def save(row: WorkOrderRow, order: WorkOrder, now: datetime) -> None:
     for signoff_row in row.signoffs:
         if signoff_row.valid != validity.get(signoff_row.id, signoff_row.valid):
             signoff_row.valid = validity[signoff_row.id]
+
+
+def save_in_bulk(rows: dict[str, WorkOrderRow], orders: list[WorkOrder], now: datetime) -> None:
+    """Write many aggregates back at once: each changed order is one UPDATE (its row is
+    dirty, so the feed stamps it), and their new children are one INSERT per table."""
+    new: dict[type, list[dict]] = {ChargeLineRow: [], NoteRow: [], PhotoRow: [],
+                                   SignoffRow: []}
+    for order in orders:
+        row = rows[order.id]
+        for name in WRITABLE:
+            if getattr(row, name) != getattr(order, name):
+                setattr(row, name, getattr(order, name))
+        current = {line.id for line in order.charges}
+        for charge_row in row.charges:
+            if charge_row.removed_at is None and charge_row.id not in current:
+                charge_row.removed_at = now
+        validity = {s.id: s.valid for s in order.signoffs}
+        for signoff_row in row.signoffs:
+            if signoff_row.valid != validity.get(signoff_row.id, signoff_row.valid):
+                signoff_row.valid = validity[signoff_row.id]
+        for model, stored, items, to_row in (
+                (ChargeLineRow, row.charges, order.charges, _charge_columns),
+                (NoteRow, row.notes, order.notes, _note_columns),
+                (PhotoRow, row.photos, order.photos, _photo_columns),
+                (SignoffRow, row.signoffs, order.signoffs, _signoff_columns)):
+            known = {r.id for r in stored}
+            fresh = [item for item in items if item.id not in known]
+            new[model] += [dict(to_row(item), work_order_id=order.id, position=len(stored) + n)
+                           for n, item in enumerate(fresh)]
+    for model, values in new.items():
+        if values:
+            db.session.execute(insert(model), values)
+
+
+def _charge_columns(c: ChargeLine) -> dict:
+    return dict(id=c.id, kind=c.kind, catalog_code=c.catalog_code, description=c.description,
+                quantity=c.quantity, unit=c.unit, unit_price=c.unit_price,
+                tax_rate=c.tax_rate, amount=c.amount, tax=c.tax, removed_at=None)
+
+
+def _note_columns(n: Note) -> dict:
+    return dict(id=n.id, at=n.at, author_id=n.author_id, author=n.author, text=n.text)
+
+
+def _photo_columns(p: Photo) -> dict:
+    return dict(id=p.id, kind=p.kind, sha256=p.sha256, caption=p.caption,
+                taken_at=p.taken_at, location=p.location, verification=p.verification,
+                phash=p.phash, attached_at=p.attached_at)
+
+
+def _signoff_columns(s: Signoff) -> dict:
+    return dict(id=s.id, signer_name=s.signer_name, signed_at=s.signed_at,
+                charges_digest=s.charges_digest, total=s.total,
+                signature_sha256=s.signature_sha256, valid=s.valid)
 
 
 def _append_new(rows, items, make_row) -> None:
