@@ -11,6 +11,7 @@ from media.store import MediaStore
 from schemas.sync import PullOutputSchema, PullQuerySchema, PushInputSchema, PushOutputSchema
 from server.api.endpoint import endpoint
 from server.clock import utcnow
+from server.extensions import compress
 from server.services.pull_store import SqlPullStorage
 from server.services.sync_store import push_from_device
 from sync.pull import pull as pull_changes
@@ -32,6 +33,7 @@ def push(body):
 @endpoint(bp, "/sync/pull", methods=["GET"], roles=("engineer",), query=PullQuerySchema,
           response=PullOutputSchema,
           summary="What changed in the engineer's scope since the cursor", snapshot=True)
+@compress.compressed()
 def pull(query):
     return pull_changes(SqlPullStorage(), g.user.id, query.get("cursor"),
                         query.get("limit", 500))

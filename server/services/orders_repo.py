@@ -7,7 +7,15 @@ from datetime import datetime
 from sqlalchemy import insert, select
 
 from server.extensions import db
-from server.models import ChargeLineRow, NoteRow, PhotoRow, SignoffRow, WorkOrderRow
+from server.models import (
+    ChargeLineRow,
+    Customer,
+    NoteRow,
+    PhotoRow,
+    SignoffRow,
+    Site,
+    WorkOrderRow,
+)
 from sync.model import ChargeLine, Note, Photo, Signoff, WorkOrder
 
 SCALARS = ("number", "version", "status", "priority", "title", "description", "currency",
@@ -56,6 +64,56 @@ def to_aggregate(row: WorkOrderRow) -> WorkOrder:
                               signature_sha256=s.signature_sha256, valid=s.valid)
                       for s in row.signoffs]
     return order
+
+
+def load_aggregates(order_ids: list[str]) -> dict[str, WorkOrder]:
+    """Many orders at once, as aggregates, from plain column reads: one query for the orders,
+    one for their customers and sites, one per kind of child, whatever the number of orders."""
+    if not order_ids:
+        return {}
+    orders = {}
+    columns = [getattr(WorkOrderRow, name) for name in SCALARS]
+    rows = db.session.execute(select(WorkOrderRow.id, WorkOrderRow.customer_id,
+                                     WorkOrderRow.site_id, *columns)
+                              .where(WorkOrderRow.id.in_(order_ids))).all()
+    customers = {c.id: customer_document(c) for c in db.session.scalars(
+        select(Customer).where(Customer.id.in_({r[1] for r in rows})))}
+    sites = {s.id: site_document(s) for s in db.session.scalars(
+        select(Site).where(Site.id.in_({r[2] for r in rows})))}
+    for order_id, customer_id, site_id, *values in rows:
+        order = WorkOrder(id=order_id, **dict(zip(SCALARS, values, strict=True)))
+        order.customer, order.site = customers[customer_id], sites[site_id]
+        orders[order_id] = order
+    for model, attribute, make in CHILD_READERS:
+        statement = select(model.work_order_id, *[getattr(model, f) for f in make.fields])
+        statement = statement.where(model.work_order_id.in_(order_ids))
+        if model is ChargeLineRow:
+            statement = statement.where(ChargeLineRow.removed_at.is_(None))
+        for order_id, *values in db.session.execute(
+                statement.order_by(model.work_order_id, model.position)):
+            getattr(orders[order_id], attribute).append(make.build(*values))
+    return orders
+
+
+class _Reader:
+    """Which columns of a child table make which aggregate part."""
+
+    def __init__(self, build, fields: tuple[str, ...]):
+        self.build, self.fields = build, fields
+
+
+CHILD_READERS = (
+    (ChargeLineRow, "charges", _Reader(ChargeLine, (
+        "id", "kind", "catalog_code", "description", "quantity", "unit", "unit_price",
+        "tax_rate", "amount", "tax"))),
+    (NoteRow, "notes", _Reader(Note, ("id", "at", "author_id", "author", "text"))),
+    (PhotoRow, "photos", _Reader(Photo, (
+        "id", "kind", "sha256", "caption", "taken_at", "location", "verification",
+        "attached_at", "phash"))),
+    (SignoffRow, "signoffs", _Reader(Signoff, (
+        "id", "signer_name", "signed_at", "charges_digest", "total", "signature_sha256",
+        "valid"))),
+)
 
 
 def save(row: WorkOrderRow, order: WorkOrder, now: datetime) -> None:
