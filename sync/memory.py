@@ -89,6 +89,8 @@ class MemoryPushStorage(PushStorage):
     def write(self, client_id: str, outcome: PushOutcome) -> None:
         for order in outcome.orders.values():
             self.store.save_order(order)
+        for _, line in outcome.dropped:
+            self.store.retired_ids["charge"].add(line.id)
         self.store.timeline += [(e.order_id, e.action, e.details) for e in outcome.events]
         for envelope, result in outcome.recorded:
             self.store.log[(client_id, envelope.seq)] = (envelope, result)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from schemas.common import is_uuid
 from sync.errors import Conflict, DomainError, NotFound, ValidationFailed
-from sync.model import WorkOrder
+from sync.model import ChargeLine, WorkOrder
 from sync.mutations import (
     Actor,
     MutationContext,
@@ -64,6 +64,9 @@ class PushOutcome:
     recorded: list[tuple[Envelope, Recorded]] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     orders: dict[str, WorkOrder] = field(default_factory=dict)  # changed, at their final state
+    # Charge lines added and removed again within this outcome: absent from the final state,
+    # yet kept as removed rows, as every removed line is.
+    dropped: list[tuple[str, ChargeLine]] = field(default_factory=list)
 
 
 # The kinds of client-made ids an order holds, and the attribute listing them.
@@ -95,11 +98,15 @@ class PushStorage(ABC):
 
     @abstractmethod
     def write(self, client_id: str, outcome: PushOutcome) -> None:
-        """Store the batch at once: the mutation log, timeline events, changed orders and the
-        client's acked_seq."""
+        """Store the batch's outcome at once: the mutation log, timeline events, changed orders
+        and the client's acked_seq. A batch may call it again, in the same transaction, with
+        what it did since."""
 
 
 ContextFactory = Callable[[Envelope], MutationContext]
+# Mutations whose server-side checks read other orders from the store (photo verification looks
+# for the same or a near-identical photo elsewhere): the batch's work is written before them.
+READS_OTHER_ORDERS = {"photo.attach"}
 
 
 def push(storage: PushStorage, actor: Actor, client_id: str, envelopes: list[Envelope],
@@ -121,11 +128,17 @@ def push(storage: PushStorage, actor: Actor, client_id: str, envelopes: list[Env
                             "error": {"code": "not_processed", "details": {},
                                       "message": "an earlier mutation must be applied first"}})
             continue
+        if envelope.name in READS_OTHER_ORDERS and (outcome.recorded or outcome.events):
+            # Its checks query the store (the same photo on another order): let them see
+            # the batch's earlier work. Still one transaction; only the writes split.
+            outcome.orders = batch.take_changed()
+            storage.write(client_id, outcome)
+            outcome = PushOutcome(acked_seq=outcome.acked_seq)
         result = batch.apply(envelope, outcome)
         results.append(result)
         if result["status"] != "retry":
             outcome.acked_seq = envelope.seq
-    outcome.orders = {order_id: batch.orders[order_id] for order_id in batch.changed}
+    outcome.orders = batch.take_changed()
     storage.write(client_id, outcome)
     return {"acked_seq": outcome.acked_seq, "results": results}
 
@@ -190,6 +203,7 @@ class _Batch:
         named = {order_named_in(e) for e in envelopes} - {None}
         self.orders = storage.load_orders(sorted(named), actor) if named else {}
         self.changed: list[str] = []
+        self.unwritten_lines: dict[str, ChargeLine] = {}
         self.asked: dict[str, set[str]] = {kind: set() for kind in CHILDREN}
         for envelope in envelopes:
             kind, arg = NEW_CHILD_ARG.get(envelope.name, ("note", None))
@@ -204,6 +218,13 @@ class _Batch:
         for order in self.orders.values():
             for kind in CHILDREN:
                 self.used[kind] |= child_ids(order, kind)
+
+    def take_changed(self) -> dict[str, WorkOrder]:
+        """The orders changed since the last call, to be written."""
+        changed = {order_id: self.orders[order_id] for order_id in self.changed}
+        self.changed = []
+        self.unwritten_lines = {}
+        return changed
 
     def apply(self, envelope: Envelope, outcome: PushOutcome) -> dict:
         """Apply one mutation to its order's copy; keep the copy only if every rule passed."""
@@ -231,6 +252,7 @@ class _Batch:
             return {**head, "status": "rejected", "error": error}
         for kind, ids in added.items():
             self.used[kind] |= ids
+        self._follow_lines(order, trial, outcome)
         self.orders[trial.id] = trial
         if result.changed and trial.id not in self.changed:
             self.changed.append(trial.id)
@@ -238,6 +260,15 @@ class _Batch:
         outcome.recorded.append((envelope, Recorded(envelope.id, "applied",
                                                     version=trial.version)))
         return {**head, "status": "applied", "version": trial.version}
+
+    def _follow_lines(self, before: WorkOrder, after: WorkOrder, outcome: PushOutcome) -> None:
+        kept = {line.id for line in after.charges}
+        for line in before.charges:
+            if line.id not in kept and line.id in self.unwritten_lines:
+                outcome.dropped.append((after.id, self.unwritten_lines.pop(line.id)))
+        known = {line.id for line in before.charges}
+        self.unwritten_lines.update({line.id: line for line in after.charges
+                                     if line.id not in known})
 
     def _new_ids(self, before: WorkOrder, after: WorkOrder) -> dict[str, set[str]]:
         """The children the mutation added, by kind; Conflict(id_conflict) if one of their

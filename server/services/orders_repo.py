@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from server.extensions import db
 from server.models import (
@@ -139,9 +139,15 @@ def save(row: WorkOrderRow, order: WorkOrder, now: datetime) -> None:
             signoff_row.valid = validity[signoff_row.id]
 
 
-def save_in_bulk(rows: dict[str, WorkOrderRow], orders: list[WorkOrder], now: datetime) -> None:
+def save_in_bulk(rows: dict[str, WorkOrderRow], orders: list[WorkOrder], now: datetime,
+                 inserted: dict[tuple[str, type], list[str]] | None = None,
+                 dropped: list[tuple[str, ChargeLine]] = ()) -> None:
     """Write many aggregates back at once: each changed order is one UPDATE (its row is
-    dirty, so the feed stamps it), and their new children are one INSERT per table."""
+    dirty, so the feed stamps it), and their new children are one INSERT per table.
+    `inserted` remembers the children written by earlier calls on the same rows (their ORM
+    collections do not list bulk-inserted rows), so a unit of work may save more than once."""
+    inserted = {} if inserted is None else inserted
+    removed_earlier = inserted.setdefault(("removed", ChargeLineRow), set())
     new: dict[type, list[dict]] = {ChargeLineRow: [], NoteRow: [], PhotoRow: [],
                                    SignoffRow: []}
     for order in orders:
@@ -153,6 +159,11 @@ def save_in_bulk(rows: dict[str, WorkOrderRow], orders: list[WorkOrder], now: da
         for charge_row in row.charges:
             if charge_row.removed_at is None and charge_row.id not in current:
                 charge_row.removed_at = now
+        gone = set(inserted.get((order.id, ChargeLineRow), ())) - current - removed_earlier
+        if gone:  # written by an earlier save of this unit of work, removed since
+            db.session.execute(update(ChargeLineRow).where(ChargeLineRow.id.in_(gone))
+                               .values(removed_at=now))
+            removed_earlier |= gone
         validity = {s.id: s.valid for s in order.signoffs}
         for signoff_row in row.signoffs:
             if signoff_row.valid != validity.get(signoff_row.id, signoff_row.valid):
@@ -162,10 +173,20 @@ def save_in_bulk(rows: dict[str, WorkOrderRow], orders: list[WorkOrder], now: da
                 (NoteRow, row.notes, order.notes, _note_columns),
                 (PhotoRow, row.photos, order.photos, _photo_columns),
                 (SignoffRow, row.signoffs, order.signoffs, _signoff_columns)):
-            known = {r.id for r in stored}
+            earlier = inserted.setdefault((order.id, model), [])
+            known = {r.id for r in stored} | set(earlier)
             fresh = [item for item in items if item.id not in known]
-            new[model] += [dict(to_row(item), work_order_id=order.id, position=len(stored) + n)
+            new[model] += [dict(to_row(item), work_order_id=order.id,
+                                position=len(stored) + len(earlier) + n)
                            for n, item in enumerate(fresh)]
+            earlier += [item.id for item in fresh]
+    for order_id, line in dropped:
+        earlier = inserted.setdefault((order_id, ChargeLineRow), [])
+        new[ChargeLineRow].append(dict(
+            _charge_columns(line), work_order_id=order_id, removed_at=now,
+            position=len(rows[order_id].charges) + len(earlier)))
+        earlier.append(line.id)
+        removed_earlier.add(line.id)
     for model, values in new.items():
         if values:
             db.session.execute(insert(model), values)

@@ -36,6 +36,7 @@ class SqlPushStorage(PushStorage):
     def __init__(self, user: User, device_id: str | None, now: datetime):
         self.user, self.device_id, self.now = user, device_id, now
         self.rows: dict[str, WorkOrderRow] = {}
+        self.inserted: dict = {}  # children this unit of work wrote, by (order id, model)
 
     def claim_client(self, client_id: str, user_id: str) -> int:
         dialect = db.session.get_bind().dialect.name
@@ -79,7 +80,8 @@ class SqlPushStorage(PushStorage):
         return set(db.session.scalars(select(model.id).where(model.id.in_(sorted(ids)))))
 
     def write(self, client_id: str, outcome: PushOutcome) -> None:
-        orders_repo.save_in_bulk(self.rows, list(outcome.orders.values()), self.now)
+        orders_repo.save_in_bulk(self.rows, list(outcome.orders.values()), self.now,
+                                 self.inserted, outcome.dropped)
         if outcome.events:
             db.session.execute(insert(TimelineEvent), [dict(
                 work_order_id=event.order_id, at=self.now, actor_id=self.user.id,
