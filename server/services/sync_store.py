@@ -95,6 +95,12 @@ class SqlPushStorage(PushStorage):
         db.session.execute(update(SyncClient).where(SyncClient.client_id == client_id)
                            .values(acked_seq=outcome.acked_seq, last_push_at=self.now))
 
+    def forget_children(self) -> None:
+        """Children were bulk-inserted behind the ORM's back: make the rows' collections load
+        again if the caller (the demo data, say) reads them in the same session."""
+        for row in self.rows.values():
+            db.session.expire(row, ["charges", "notes", "photos", "signoffs"])
+
     def _log_row(self, client_id: str, envelope: Envelope, result: Recorded) -> dict:
         args = envelope.args if isinstance(envelope.args, dict) else {"_raw": envelope.args}
         order_id = args.get("work_order_id")
@@ -151,7 +157,9 @@ def push_from_device(user: User, device_id: str | None, body: dict, *, now: date
     storage = SqlPushStorage(user, device_id or body["client_id"], now)
     catalog_cache: dict = {}
     envelopes = [Envelope(**mutation) for mutation in body["mutations"]]
-    return push(storage, actor, body["client_id"], envelopes,
-                lambda envelope: ServerMutationContext(
-                    actor, now, catalog_cache, store, timezone, photo_slack,
-                    claimed_time=parse_client_time(envelope.client_time)))
+    answer = push(storage, actor, body["client_id"], envelopes,
+                  lambda envelope: ServerMutationContext(
+                      actor, now, catalog_cache, store, timezone, photo_slack,
+                      claimed_time=parse_client_time(envelope.client_time)))
+    storage.forget_children()
+    return answer
