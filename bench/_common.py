@@ -11,9 +11,11 @@ server/services/orders.py). Measurements then go through the real HTTP API.
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -350,3 +352,50 @@ def backends(requested: list[str]) -> list[str]:
                 continue
         result.append(backend)
     return result
+
+
+# --------------------------------------------------------------------------- servers, memory
+
+@contextmanager
+def gunicorn(scratch: Scratch, workers: int):
+    """FieldSync under gunicorn on the scratch database; (base URL, master pid)."""
+    import httpx
+
+    from tests.live_server import free_port
+
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": scratch.url, "FIELDSYNC_MEDIA_DIR": str(
+        scratch.media_dir), "FIELDSYNC_SECRET_KEY": "bench",
+        "FIELDSYNC_PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD}
+    log = open(scratch.folder / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b",
+                                f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(url + "/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start")
+            time.sleep(0.2)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+def workers_peak_rss_mib(master_pid: int) -> float:
+    """The largest peak resident set (VmHWM) among the gunicorn master's workers, in MiB."""
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    peaks = []
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                peaks.append(int(line.split()[1]) / 1024)
+    return max(peaks)

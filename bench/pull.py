@@ -33,6 +33,7 @@ from _common import (  # noqa: E402
     analyze,
     backends,
     dispose_app,
+    gunicorn,
     header,
     make_app,
     median,
@@ -40,6 +41,7 @@ from _common import (  # noqa: E402
     new_id,
     row,
     scratch_database,
+    workers_peak_rss_mib,
 )
 
 ENGINEERS = 200
@@ -190,13 +192,138 @@ def incremental(backend: str, sizes: list[int], runs: int) -> None:
         f"{last['push'] / first['push']:.2f}x")
 
 
+def pull_goal(backend: str, sizes: list[int], runs: int) -> None:
+    """The issue's goals over HTTP with gunicorn -w 1 and gzip, one client: a full pull of the
+    largest size (10 charge lines an order, pages of 1,000) and a pull of 10 changes at each
+    size; Kinto beside it with the same records; the worker's peak memory."""
+    import httpx
+
+    results, document = [], None
+    with scratch_database(backend, "pull_goal") as scratch:
+        seeder = Seeder(scratch)
+        seeder.base()
+        target, other = seeder.engineers(2)
+        seeded = 0
+        for size in sizes:
+            seeder.orders([target] * (size - seeded), charges_per_order=10, notes_per_order=1)
+            seeded = size
+            analyze(scratch)
+            with gunicorn(scratch, workers=1) as (url, master), httpx.Client(
+                    base_url=url, timeout=300, headers={
+                        **seeder.world.headers(target), "Accept-Encoding": "gzip"}) as http:
+                def page(cursor, limit=1000):
+                    query = {"limit": limit, **({"cursor": cursor} if cursor else {})}
+                    response = http.get("/api/v1/sync/pull", params=query)
+                    response.raise_for_status()
+                    return response
+
+                def full():
+                    count, cursor, wire = 0, None, 0
+                    while True:
+                        response = page(cursor)
+                        wire += int(response.headers.get("Content-Length", 0))
+                        answer = response.json()
+                        count += sum(1 for c in answer["changes"] if c["type"] == "workorder")
+                        cursor = answer["cursor"]
+                        if not answer["has_more"]:
+                            return count, cursor, wire, answer
+
+                page(None, 10)  # warm-up
+                rss_before = workers_peak_rss_mib(master)
+                with Timer() as whole:
+                    count, cursor, wire, last = full()
+                rss_after = workers_peak_rss_mib(master)
+                document = document or next(c["data"] for c in last["changes"]
+                                            if c["type"] == "workorder")
+                changed = seeder.world.orders[target][-10:]
+                seeder.world.orders[target] = seeder.world.orders[target][:-10]
+                _accept_over_http(http, changed)
+                page(cursor)  # warm-up
+                times = []
+                for _ in range(runs):
+                    with Timer() as one:
+                        answer = page(cursor).json()
+                    times.append(one.seconds)
+                if len(answer["changes"]) != 10:
+                    raise RuntimeError(f"expected 10 changes, got {len(answer['changes'])}")
+            results.append(dict(size=size, count=count, full=whole.seconds, wire=wire,
+                                incremental=median(times), rss=(rss_before, rss_after)))
+        seeder.close()
+    kinto = _kinto_pull(sizes, document, runs)
+    header(f"pull goal on {backend}: one client over HTTP, gunicorn -w 1, gzip, 10 charge "
+           "lines an order, pages of 1,000")
+    for r in results:
+        rate = r["count"] / r["full"]
+        note = ""
+        if kinto and r["size"] in kinto:
+            note = f"Kinto {kinto[r['size']]['rate']:,.0f} records/s: " \
+                   f"{rate / kinto[r['size']]['rate']:.2f}x; goal >= 1x"
+        row(f"full pull of {r['size']:,} orders, orders/s", f"{rate:,.0f}",
+            f"{r['full']:.2f} s, {r['wire'] / 1e6:.1f} MB on the wire; {note}")
+    for r in results:
+        note = (f"Kinto {kinto[r['size']]['incremental'] * 1000:.1f} ms" if kinto and
+                r["size"] in kinto else "")
+        row(f"pull of 10 changes at {r['size']:,} orders (median of {runs})",
+            ms(r["incremental"]), f"{note}; goal <= 10 ms, flat")
+    r = results[-1]
+    row(f"worker peak RSS before / after the full pull of {r['size']:,}",
+        f"{r['rss'][0]:.0f} / {r['rss'][1]:.0f} MiB")
+
+
+def _accept_over_http(http, order_ids: list[str]) -> None:
+    """One push of 10 `workorder.accept` from a new device: 10 changes to pull."""
+    mutations = [{"seq": n + 1, "id": new_id(), "name": "workorder.accept",
+                  "args": {"work_order_id": order_id},
+                  "client_time": "2026-11-23T10:00:00+08:00"}
+                 for n, order_id in enumerate(order_ids)]
+    response = http.post("/api/v1/sync/push", json={"client_id": new_id(),
+                                                    "mutations": mutations})
+    if {r["status"] for r in response.json()["results"]} != {"applied"}:
+        raise RuntimeError(f"push failed: {response.text[:300]}")
+
+
+def _kinto_pull(sizes: list[int], document: dict, runs: int) -> dict | None:
+    import kinto_baseline
+
+    problem = kinto_baseline.kinto_problem()
+    if problem:
+        print(f"  [skip] Kinto: {problem}")
+        return None
+    body = {k: v for k, v in document.items() if k not in ("id", "version")}
+    found = {}
+    with kinto_baseline.kinto_server(workers=1) as url:
+        for size in sizes:
+            name = kinto_baseline.seed(url, [dict(body) for _ in range(size)])
+            kinto_baseline.pull_all(url, name, 10)  # warm-up
+            with Timer() as whole:
+                count, etag = kinto_baseline.pull_all(url, name, 1000)
+            kinto_baseline.touch(url, name, 10)
+            times = []
+            for _ in range(runs):
+                with Timer() as one:
+                    changed, _ = kinto_baseline.pull_all(url, name, 1000, since=etag)
+                times.append(one.seconds)
+            if changed != 10:
+                raise RuntimeError(f"Kinto answered {changed} changes, expected 10")
+            found[size] = {"rate": count / whole.seconds, "incremental": median(times)}
+    return found
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true",
                         help="1,000-order first sync; 5,000 and 50,000 orders")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--runs", type=int, default=15, help="incremental pulls to time")
+    parser.add_argument("--goal", action="store_true",
+                        help="only the issue's goals over HTTP, gunicorn -w 1, with Kinto")
+    parser.add_argument("--goal-sizes", default="1000,10000")
     args = parser.parse_args(argv)
+    if args.goal:
+        sizes = [int(n) for n in args.goal_sizes.split(",")]
+        for backend in backends(args.backends.split(",")):
+            pull_goal(backend, sizes, args.runs)
+        return
     first_orders = 1000 if args.quick else 2000
     sizes = [5_000, 50_000] if args.quick else [10_000, 100_000]
     for backend in backends(args.backends.split(",")):

@@ -34,11 +34,13 @@ from _common import (  # noqa: E402
     analyze,
     backends,
     dispose_app,
+    gunicorn,
     header,
     make_app,
     new_id,
     row,
     scratch_database,
+    workers_peak_rss_mib,
 )
 from sqlalchemy import (  # noqa: E402
     JSON,
@@ -250,19 +252,81 @@ def raw_insert(scratch, rows_total: int, client_ids: list[str], user_id: str) ->
     return {"seconds": total.seconds, "rows": rows_total}
 
 
+def _kinto_row(records: int) -> float | None:
+    """Kinto creating `records` charge-line records, batches of 100, one client; records/s."""
+    import kinto_baseline
+
+    problem = kinto_baseline.kinto_problem()
+    if problem:
+        print(f"  [skip] Kinto: {problem}")
+        return None
+    lines = [{"work_order_id": new_id(), "charge_id": new_id(), "quantity": "2",
+              "catalog_code": "AC-FILTER"} for _ in range(records)]
+    with kinto_baseline.kinto_server(workers=1) as url:
+        kinto_baseline.push(url, lines[:BATCH], BATCH)  # warm-up, not timed
+        seconds = kinto_baseline.push(url, lines, BATCH)
+    return records / seconds
+
+
+def one_client_goal(backend: str, orders: int) -> None:
+    """The issue's goal: one device over HTTP, gunicorn -w 1, pushing batches of 100 over
+    `orders` orders; beside a raw Core insert and Kinto, and the worker's peak memory."""
+    import httpx
+
+    batches = orders // ORDERS_PER_BATCH
+    with scratch_database(backend, "push_goal") as scratch:
+        seeder = Seeder(scratch)
+        seeder.base()
+        [engineer, warm] = seeder.engineers(2)
+        seeder.orders([engineer] * orders + [warm] * ORDERS_PER_BATCH * 11)
+        seeder.close()
+        analyze(scratch)
+        [device] = _devices(seeder, [engineer], batches)
+        [warm_device] = _devices(seeder, [warm], 11)
+        with gunicorn(scratch, workers=1) as (url, master), \
+                httpx.Client(base_url=url, timeout=120) as http:
+            def send(d: Device) -> None:
+                response = http.post("/api/v1/sync/push", json=d.next_batch(),
+                                     headers=d.headers)
+                _check(response.json(), response.status_code)
+
+            send(warm_device)  # imports and statement caches, not timed
+            rss_before = workers_peak_rss_mib(master)
+            for _ in range(10):  # 1,000 mutations
+                send(warm_device)
+            rss_push = workers_peak_rss_mib(master)
+            with Timer() as total:
+                for _ in range(batches):
+                    send(device)
+        raw = raw_insert(scratch, batches * BATCH, [new_id()], engineer)
+    mutations = batches * BATCH
+    rate, raw_rate = mutations / total.seconds, raw["rows"] / raw["seconds"]
+    kinto = _kinto_row(mutations) if backend == "sqlite" else None
+    header(f"push goal on {backend}: one client over HTTP, gunicorn -w 1, {mutations:,} "
+           f"mutations over {orders:,} orders, batches of {BATCH}")
+    row("raw Core insert, 1 transaction per 100 rows (rows/s)", f"{raw_rate:,.0f}")
+    if kinto is not None:
+        row("Kinto 26.5 (memory backend, gunicorn -w 1), records/s", f"{kinto:,.0f}")
+    row("FieldSync push, mutations/s", f"{rate:,.0f}",
+        f"raw/push = {raw_rate / rate:.1f}x" + (f"; {rate / kinto:.2f}x Kinto" if kinto else "")
+        + "; goal >= 3,400/s")
+    row("worker peak RSS before / after a push of 1,000 mutations",
+        f"{rss_before:.0f} / {rss_push:.0f} MiB")
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
 def bench_backend(backend: str, devices_count: int, batches: int, workers: int,
-                  live: bool) -> None:
+                  live: bool, compare_one: bool = False) -> None:
     with scratch_database(backend, "push") as scratch:
         seeder = Seeder(scratch)
         seeder.base()
         engineers = seeder.engineers(devices_count)
         warm_engineers = seeder.engineers(8, prefix="warm")
-        runs = 2 if live else 1
+        runs = (3 if compare_one else 2) if live else 1
         assignments = [e for e in engineers for _ in range(runs * batches * ORDERS_PER_BATCH)]
         assignments += [e for e in warm_engineers for _ in range(runs * ORDERS_PER_BATCH)]
         with Timer() as seeding:
@@ -305,6 +369,12 @@ def bench_backend(backend: str, devices_count: int, batches: int, workers: int,
             row("  push latency p50 / p95 (100 mutations, queueing included)",
                 f"{_percentile(concurrent['latencies'], .5) * 1000:.0f} / "
                 f"{_percentile(concurrent['latencies'], .95) * 1000:.0f} ms")
+            if compare_one:
+                single = run_gunicorn(scratch, _devices(seeder, engineers, batches),
+                                      _devices(seeder, warm_engineers[:1], 1), batches, 1)
+                one_rate = single["mutations"] / single["seconds"]
+                row(f"gunicorn -w 1, {devices_count} threads at once, mutations/s",
+                    f"{one_rate:,.0f}", f"-w {workers} / -w 1 = {rate / one_rate:.2f}x")
 
 
 def main(argv=None) -> None:
@@ -315,10 +385,20 @@ def main(argv=None) -> None:
     parser.add_argument("--batches", type=int, default=1, help="batches per device")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--no-live", action="store_true", help="skip the gunicorn run")
+    parser.add_argument("--goal", action="store_true",
+                        help="only the issue's one-client goal over HTTP (with Kinto)")
+    parser.add_argument("--goal-orders", type=int, default=1000)
+    parser.add_argument("--compare-one-worker", action="store_true",
+                        help="also run the concurrent devices against gunicorn -w 1")
     args = parser.parse_args(argv)
+    if args.goal:
+        for backend in backends(args.backends.split(",")):
+            one_client_goal(backend, args.goal_orders)
+        return
     devices = args.devices or (20 if args.quick else 50)
     for backend in backends(args.backends.split(",")):
-        bench_backend(backend, devices, args.batches, args.workers, not args.no_live)
+        bench_backend(backend, devices, args.batches, args.workers, not args.no_live,
+                      args.compare_one_worker)
 
 
 if __name__ == "__main__":

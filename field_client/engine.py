@@ -6,14 +6,19 @@ exactly once per seq, and each pulled page is stored with its cursor in one tran
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from field_client.store import LocalStore
 from field_client.transport import ServerRefused, Transport
 
-BATCH = 100
-PAGE = 500
+# A push carries as many mutations as fit in BATCH_BYTES of JSON (the server takes 2 MiB and
+# at most MAX_BATCH): many small ones go in one round trip, a few big ones do not risk a 413
+# or a slow upload that a flaky network cuts short. One mutation always goes, whatever its size.
+BATCH_BYTES = 256 * 1024
+MAX_BATCH = 500
+PAGE = 1000
 
 
 @dataclass
@@ -91,7 +96,7 @@ def _refuse(store: LocalStore, report: SyncReport, sha256: str, reason: str) -> 
 
 def push_outbox(store: LocalStore, transport: Transport, report: SyncReport) -> None:
     client_id = store.client_id()
-    while batch := store.outbox(state="pending", limit=BATCH):
+    while batch := sized_batch(store.outbox(state="pending", limit=MAX_BATCH)):
         answer = transport.push(client_id, [queued.envelope() for queued in batch])
         settled, stop = [], False
         for result in answer["results"]:
@@ -110,6 +115,19 @@ def push_outbox(store: LocalStore, transport: Transport, report: SyncReport) -> 
         still_first = store.outbox(state="pending", limit=1)
         if stop or not settled or (still_first and still_first[0].seq == batch[0].seq):
             return  # waiting on the server, or no progress: never spin
+
+
+def sized_batch(pending: list, budget: int = BATCH_BYTES) -> list:
+    """The longest prefix of `pending` whose envelopes fit in `budget` bytes of JSON (at
+    least one)."""
+    batch, used = [], 0
+    for queued in pending:
+        size = len(json.dumps(queued.envelope(), separators=(",", ":"), default=str).encode())
+        if batch and used + size > budget:
+            break
+        batch.append(queued)
+        used += size
+    return batch
 
 
 def pull_changes(store: LocalStore, transport: Transport, report: SyncReport,

@@ -90,4 +90,6 @@ class Transport:
 
     def pull(self, cursor: str | None, limit: int) -> dict:
         params = {"limit": limit, **({"cursor": cursor} if cursor else {})}
-        return self._call("GET", "/api/v1/sync/pull", params=params).json()
+        # Pages are large and compress about tenfold; httpx inflates the answer.
+        return self._call("GET", "/api/v1/sync/pull", params=params,
+                          headers={"Accept-Encoding": "gzip"}).json()

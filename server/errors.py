@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, jsonify
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from sync.errors import DomainError
@@ -32,6 +34,23 @@ def error_response(status: int, code: str, message: str, details: dict | None = 
     return jsonify(body), status
 
 
+# PostgreSQL's serialization failure and deadlock, SQLite's busy and locked: the transaction was
+# rolled back whole, so the same request sent again is safe (a push is exactly-once anyway).
+RETRYABLE_SQLSTATES = {"40001", "40P01"}
+RETRYABLE_SQLITE_CODES = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+RETRY_AFTER_SECONDS = 1
+
+
+def is_retryable(exc: DBAPIError) -> bool:
+    """Whether the database gave up on the transaction for a conflict that a retry resolves."""
+    original = exc.orig
+    if getattr(original, "sqlstate", None) in RETRYABLE_SQLSTATES:
+        return True
+    code = getattr(original, "sqlite_errorcode", None)
+    return isinstance(original, sqlite3.OperationalError) and code is not None and (
+        code & 0xFF) in RETRYABLE_SQLITE_CODES
+
+
 def register(app: Flask) -> None:
     """Install the handlers on the app."""
 
@@ -51,6 +70,16 @@ def register(app: Flask) -> None:
         body, status = error_response(exc.code or 500, code, message)
         if getattr(exc, "valid_methods", None):
             body.headers["Allow"] = ", ".join(exc.valid_methods)
+        return body, status
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        if not is_retryable(exc):
+            return unexpected(exc)
+        log.warning("transient database conflict, answered 503: %s", type(exc.orig).__name__)
+        body, status = error_response(503, "try_again", "the server was busy with a "
+                                      "conflicting change; send the same request again")
+        body.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return body, status
 
     @app.errorhandler(Exception)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
@@ -23,3 +24,5 @@ babel = Babel()
 csrf = CSRFProtect()
 # Keyed by client address; behind a reverse proxy, wrap the app in werkzeug's ProxyFix.
 limiter = Limiter(get_remote_address)
+# gzip for the views that ask for it (the pull): devices pull over mobile networks.
+compress = Compress()

@@ -80,10 +80,21 @@ def parse_args(name: str, args) -> dict:
     if not isinstance(args, dict):
         raise ValidationFailed("args must be an object", fields={"args": ["Not an object."]})
     try:
-        return schema_class().load(args)
+        return _schema(name).load(args)
     except ValidationError as exc:
         raise ValidationFailed(f"invalid arguments for {name}",
                                fields=first_errors(exc)) from exc
+
+
+_SCHEMA_INSTANCES: dict[str, object] = {}
+
+
+def _schema(name: str):
+    # Building a marshmallow schema deep-copies its fields: do it once per mutation name, not
+    # once per mutation (loading keeps no state on the instance).
+    if name not in _SCHEMA_INSTANCES:
+        _SCHEMA_INSTANCES[name] = ARGS_SCHEMAS[name]()
+    return _SCHEMA_INSTANCES[name]
 
 
 def apply_mutation(order: WorkOrder, name: str, args: dict, mutation_id: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from sync.errors import BadRequest
@@ -44,17 +45,17 @@ class FeedEntry:
     visible: bool
 
 
-class PullStorage:
+class PullStorage(ABC):
     """The port the pull needs."""
 
+    @abstractmethod
     def feed_after(self, user_id: str, after: int, limit: int,
                    visible_only: bool) -> list[FeedEntry]:
         """Feed entries of this user's audience (and everyone's) with seq > after, in order."""
-        raise NotImplementedError
 
+    @abstractmethod
     def load(self, kind: str, ids: list[str]) -> dict[str, dict]:
         """Current data of the entities of one type, by id."""
-        raise NotImplementedError
 
 
 def pull(storage: PullStorage, user_id: str, cursor: str | None, limit: int) -> dict:

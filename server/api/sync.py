@@ -12,7 +12,9 @@ from schemas.roles import ENGINEER
 from schemas.sync import PullOutputSchema, PullQuerySchema, PushInputSchema, PushOutputSchema
 from server.api.endpoint import endpoint
 from server.clock import utcnow
-from server.services.sync_store import SqlPullStorage, push_from_device
+from server.extensions import compress
+from server.services.pull_store import SqlPullStorage
+from server.services.sync_store import push_from_device
 from sync.pull import pull as pull_changes
 
 bp = Blueprint("sync", __name__)
@@ -32,6 +34,7 @@ def push(body):
 @endpoint(bp, "/sync/pull", methods=["GET"], roles=(ENGINEER,), query=PullQuerySchema,
           response=PullOutputSchema,
           summary="What changed in the engineer's scope since the cursor", snapshot=True)
+@compress.compressed()
 def pull(query):
     return pull_changes(SqlPullStorage(), g.user.id, query.get("cursor"),
                         query.get("limit", 500))

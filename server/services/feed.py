@@ -8,7 +8,7 @@ feed numbers commit in order and `seq > cursor` can never pass over a late commi
 from __future__ import annotations
 
 from flask_sqlalchemy.session import Session
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 
 from server.models import CatalogItem, Counter, FeedEntry, WorkOrderRow
 
@@ -56,17 +56,23 @@ def _stamp(session) -> None:
     if not plan:
         return
     top = next_value(session, "feed", len(plan))
+    updates, inserts = [], []
     for offset, (key, visible, exists) in enumerate(plan):
-        seq = top - len(plan) + 1 + offset
         entity_type, entity_id, audience = key
-        if exists:
-            session.execute(update(FeedEntry).where(
-                FeedEntry.entity_type == entity_type, FeedEntry.entity_id == entity_id,
-                FeedEntry.audience == audience).values(visible=visible, seq=seq))
-        else:
-            session.execute(insert(FeedEntry).values(
-                entity_type=entity_type, entity_id=entity_id, audience=audience,
-                visible=visible, seq=seq))
+        values = dict(t=entity_type, i=entity_id, a=audience, visible=visible,
+                      seq=top - len(plan) + 1 + offset)
+        (updates if exists else inserts).append(values)
+    # One executemany per kind of write, however many orders the transaction touched.
+    table = FeedEntry.__table__
+    if updates:
+        session.execute(update(table).where(
+            table.c.entity_type == bindparam("t"), table.c.entity_id == bindparam("i"),
+            table.c.audience == bindparam("a")).values(visible=bindparam("visible"),
+                                                        seq=bindparam("seq")), updates)
+    if inserts:
+        session.execute(insert(table).values(
+            entity_type=bindparam("t"), entity_id=bindparam("i"), audience=bindparam("a"),
+            visible=bindparam("visible"), seq=bindparam("seq")), inserts)
 
 
 def _plan(session, objects) -> list[tuple[tuple[str, str, str], bool, bool]]:

@@ -1,37 +1,42 @@
-"""The push and pull ports of sync/, implemented over the server's database."""
+"""The push port of sync/ over the server's database, and the server's mutation context."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
 
 from media.decode import open_image
 from media.formats import is_signature_format
 from media.store import MediaStore
 from server.extensions import db
-from server.models import CatalogItem, FeedEntry, SyncClient, SyncMutation, User, WorkOrderRow
-from server.services import catalog_prices, orders_repo, timeline
-from server.services.catalog import catalog_document
-from server.services.feed import EVERYONE
+from server.models import (
+    ChargeLineRow,
+    FeedEntry,
+    NoteRow,
+    PhotoRow,
+    SignoffRow,
+    SyncClient,
+    SyncMutation,
+    TimelineEvent,
+    User,
+    WorkOrderRow,
+)
+from server.services import catalog_prices, orders_repo
 from server.services.photos import verify_attached_photo
-from sync.document import to_document
-from sync.errors import Conflict, Forbidden
+from sync.errors import Forbidden
 from sync.model import CatalogEntry, Photo, WorkOrder
 from sync.mutations import Actor, MutationContext
-from sync.pull import FeedEntry as Entry
-from sync.pull import PullStorage
-from sync.push import Envelope, PushStorage, Recorded, parse_client_time, push
+from sync.push import Envelope, PushOutcome, PushStorage, Recorded, parse_client_time, push
 
 
 class SqlPushStorage(PushStorage):
     def __init__(self, user: User, device_id: str | None, now: datetime):
         self.user, self.device_id, self.now = user, device_id, now
         self.rows: dict[str, WorkOrderRow] = {}
+        self.inserted: dict = {}  # children this unit of work wrote, by (order id, model)
 
     def claim_client(self, client_id: str, user_id: str) -> int:
         dialect = db.session.get_bind().dialect.name
@@ -55,60 +60,64 @@ class SqlPushStorage(PushStorage):
             SyncMutation.client_id == client_id, SyncMutation.seq.in_(seqs)))
         return {r.seq: Recorded(r.mutation_id, r.status, r.error, r.version) for r in rows}
 
-    def set_acked(self, client_id: str, seq: int) -> None:
+    def load_orders(self, order_ids: list[str], actor: Actor) -> dict[str, WorkOrder]:
+        held = exists().where(FeedEntry.entity_type == "workorder",
+                              FeedEntry.entity_id == WorkOrderRow.id,
+                              FeedEntry.audience == actor.id)
+        # One statement locks every order of the batch, in id order: two batches naming the
+        # same orders in opposite orders queue behind each other instead of deadlocking.
+        statement = (select(WorkOrderRow)
+                     .where(WorkOrderRow.id.in_(order_ids),
+                            or_(WorkOrderRow.assigned_engineer_id == actor.id, held))
+                     .order_by(WorkOrderRow.id)
+                     .with_for_update(of=WorkOrderRow)
+                     .execution_options(populate_existing=True))
+        self.rows = {row.id: row for row in db.session.scalars(statement)}
+        return {row.id: orders_repo.to_aggregate(row) for row in self.rows.values()}
+
+    def ids_in_use(self, kind: str, ids: set[str]) -> set[str]:
+        model = CHILD_MODELS[kind]
+        return set(db.session.scalars(select(model.id).where(model.id.in_(sorted(ids)))))
+
+    def write(self, client_id: str, outcome: PushOutcome) -> None:
+        orders_repo.save_in_bulk(self.rows, list(outcome.orders.values()), self.now,
+                                 self.inserted, outcome.dropped)
+        if outcome.events:
+            db.session.execute(insert(TimelineEvent), [dict(
+                work_order_id=event.order_id, at=self.now, actor_id=self.user.id,
+                actor=self.user.name, role=self.user.role, action=event.action,
+                details=event.details, client_time=_text(event.envelope.client_time),
+                device_id=self.device_id) for event in outcome.events])
+        if outcome.recorded:
+            db.session.execute(insert(SyncMutation), [
+                self._log_row(client_id, envelope, result)
+                for envelope, result in outcome.recorded])
         db.session.execute(update(SyncClient).where(SyncClient.client_id == client_id)
-                           .values(acked_seq=seq, last_push_at=self.now))
+                           .values(acked_seq=outcome.acked_seq, last_push_at=self.now))
 
-    def record(self, client_id: str, envelope: Envelope, result: Recorded) -> None:
+    def forget_children(self) -> None:
+        """Children were bulk-inserted behind the ORM's back: make the rows' collections load
+        again if the caller (the demo data, say) reads them in the same session."""
+        for row in self.rows.values():
+            db.session.expire(row, ["charges", "notes", "photos", "signoffs"])
+
+    def _log_row(self, client_id: str, envelope: Envelope, result: Recorded) -> dict:
         args = envelope.args if isinstance(envelope.args, dict) else {"_raw": envelope.args}
-        order_id = args.get("work_order_id") if isinstance(args, dict) else None
-        db.session.add(SyncMutation(
-            client_id=client_id, seq=envelope.seq, mutation_id=envelope.id,
-            user_id=self.user.id, name=envelope.name, args=args,
-            client_time=_text(envelope.client_time), status=result.status,
-            error=result.error, version=result.version,
-            work_order_id=order_id if isinstance(order_id, str) and len(order_id) <= 36
-            else None, received_at=self.now))
+        order_id = args.get("work_order_id")
+        return dict(client_id=client_id, seq=envelope.seq, mutation_id=envelope.id,
+                    user_id=self.user.id, name=envelope.name, args=args,
+                    client_time=_text(envelope.client_time), status=result.status,
+                    error=result.error, version=result.version,
+                    work_order_id=order_id if isinstance(order_id, str) and len(order_id) <= 36
+                    else None, received_at=self.now)
 
-    @contextmanager
-    def savepoint(self):
-        with db.session.begin_nested():
-            yield
 
-    def load_order(self, order_id: str, actor: Actor) -> WorkOrder | None:
-        # Locked by this transaction already when an earlier mutation of the batch loaded it.
-        row = self.rows.get(order_id) or orders_repo.load_row(order_id, lock=True)
-        if row is None:
-            return None
-        if row.assigned_engineer_id != actor.id and not _ever_held(order_id, actor.id):
-            return None
-        self.rows[row.id] = row
-        return orders_repo.to_aggregate(row)
-
-    def save_order(self, order: WorkOrder) -> None:
-        orders_repo.save(self.rows[order.id], order, self.now)
-        try:
-            db.session.flush()
-        except IntegrityError as exc:
-            # A client-made id (charge, photo, sign-off) that another order already uses.
-            raise Conflict("an id in this mutation is already used elsewhere",
-                           code="id_conflict") from exc
-
-    def add_event(self, order_id: str, actor: Actor, action: str, details: dict,
-                  envelope: Envelope) -> None:
-        timeline.record(order_id, actor_id=actor.id, actor=actor.name, role=actor.role,
-                        action=action, details=details, now=self.now,
-                        client_time=_text(envelope.client_time), device_id=self.device_id)
+CHILD_MODELS = {"charge": ChargeLineRow, "photo": PhotoRow, "signoff": SignoffRow,
+                "note": NoteRow}
 
 
 def _text(value) -> str | None:
     return None if value is None else str(value)[:64]
-
-
-def _ever_held(order_id: str, user_id: str) -> bool:
-    return db.session.scalar(select(FeedEntry.entity_id).where(
-        FeedEntry.entity_type == "workorder", FeedEntry.entity_id == order_id,
-        FeedEntry.audience == user_id)) is not None
 
 
 class ServerMutationContext(MutationContext):
@@ -138,25 +147,6 @@ class ServerMutationContext(MutationContext):
         return self._catalog[key]
 
 
-class SqlPullStorage(PullStorage):
-    def feed_after(self, user_id: str, after: int, limit: int,
-                   visible_only: bool) -> list[Entry]:
-        statement = (select(FeedEntry).where(FeedEntry.audience.in_([user_id, EVERYONE]),
-                                             FeedEntry.seq > after)
-                     .order_by(FeedEntry.seq).limit(limit))
-        if visible_only:
-            statement = statement.where(FeedEntry.visible.is_(True))
-        return [Entry(seq=e.seq, type=e.entity_type, id=e.entity_id, visible=e.visible)
-                for e in db.session.scalars(statement)]
-
-    def load(self, kind: str, ids: list[str]) -> dict[str, dict]:
-        if kind == "catalog_item":
-            items = db.session.scalars(select(CatalogItem).where(CatalogItem.id.in_(ids)))
-            return {item.id: catalog_document(item) for item in items}
-        rows = db.session.scalars(select(WorkOrderRow).where(WorkOrderRow.id.in_(ids)))
-        return {row.id: to_document(orders_repo.to_aggregate(row)) for row in rows}
-
-
 def push_from_device(user: User, device_id: str | None, body: dict, *, now: datetime,
                      store: MediaStore, timezone: str, photo_slack: timedelta) -> dict:
     """Apply one push request of an engineer's device."""
@@ -164,7 +154,9 @@ def push_from_device(user: User, device_id: str | None, body: dict, *, now: date
     storage = SqlPushStorage(user, device_id or body["client_id"], now)
     catalog_cache: dict = {}
     envelopes = [Envelope(**mutation) for mutation in body["mutations"]]
-    return push(storage, actor, body["client_id"], envelopes,
-                lambda envelope: ServerMutationContext(
-                    actor, now, catalog_cache, store, timezone, photo_slack,
-                    claimed_time=parse_client_time(envelope.client_time)))
+    answer = push(storage, actor, body["client_id"], envelopes,
+                  lambda envelope: ServerMutationContext(
+                      actor, now, catalog_cache, store, timezone, photo_slack,
+                      claimed_time=parse_client_time(envelope.client_time)))
+    storage.forget_children()
+    return answer
