@@ -45,25 +45,28 @@ class FieldClient:
         """Get a token and keep it (0600); a different engineer gets a fresh replica."""
         server_url = server_url.rstrip("/")
         transport = Transport(server_url, client=self._http)
-        answer = transport.login(username, password, device_id=self.store.client_id())
-        previous = self.store.credentials()
-        if previous is None or previous["user_id"] != answer["user_id"]:
-            unsent = self.store.outbox(state="pending")
-            if previous is not None and unsent:
-                raise CommandError(f"{len(unsent)} unsent action(s) of {previous['username']} "
-                                   "are on this device: sync them before another login")
-            if previous is not None:
-                self.store.reset_for_user(answer["user_id"])
-                # The token names the install it was issued to: ask again with the new id.
-                answer = transport.login(username, password, device_id=self.store.client_id())
-        transport.token = answer["token"]
-        me = transport.me()
-        credentials = {"server_url": server_url, "token": answer["token"],
-                       "user_id": answer["user_id"], "username": username,
-                       "name": me["name"], "role": answer["role"],
-                       "expires_at": answer["expires_at"]}
-        self.store.save_credentials(credentials)
-        return credentials
+        try:
+            answer = transport.login(username, password, device_id=self.store.client_id())
+            previous = self.store.credentials()
+            if previous is None or previous["user_id"] != answer["user_id"]:
+                unsent = self.store.outbox(state="pending")
+                if previous is not None and unsent:
+                    raise CommandError(f"{len(unsent)} unsent action(s) of {previous['username']} "
+                                       "are on this device: sync them before another login")
+                if previous is not None:
+                    self.store.reset_for_user(answer["user_id"])
+                    # The token names the install it was issued to: ask again with the new id.
+                    answer = transport.login(username, password, device_id=self.store.client_id())
+            transport.token = answer["token"]
+            me = transport.me()
+            credentials = {"server_url": server_url, "token": answer["token"],
+                           "user_id": answer["user_id"], "username": username,
+                           "name": me["name"], "role": answer["role"],
+                           "expires_at": answer["expires_at"]}
+            self.store.save_credentials(credentials)
+            return credentials
+        finally:
+            transport.close()  # the server may keep the connection alive
 
     def sync(self, progress: engine.Progress | None = None) -> engine.SyncReport:
         transport = self.transport()

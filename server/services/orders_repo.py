@@ -87,12 +87,18 @@ def load_aggregates(order_ids: list[str]) -> dict[str, WorkOrder]:
         order.customer, order.site = customers[customer_id], sites[site_id]
         orders[order_id] = order
     for model, attribute, make in CHILD_READERS:
-        statement = select(model.work_order_id, *[getattr(model, f) for f in make.fields])
+        charges = model is ChargeLineRow
+        statement = select(model.work_order_id, *[getattr(model, f) for f in make.fields],
+                           *([ChargeLineRow.priced_at] if charges else []))
         statement = statement.where(model.work_order_id.in_(order_ids))
-        if model is ChargeLineRow:
+        if charges:
             statement = statement.where(ChargeLineRow.removed_at.is_(None))
         for order_id, *values in db.session.execute(
                 statement.order_by(model.work_order_id, model.position)):
+            if charges:
+                *values, priced_at = values
+                if priced_at is not None:  # the price version, kept beside the line
+                    orders[order_id].priced_at[values[0]] = priced_at
             getattr(orders[order_id], attribute).append(make.build(*values))
     return orders
 
@@ -179,7 +185,8 @@ def save_in_bulk(rows: dict[str, WorkOrderRow], orders: list[WorkOrder], now: da
             known = {r.id for r in stored} | set(earlier)
             fresh = [item for item in items if item.id not in known]
             new[model] += [dict(to_row(item), work_order_id=order.id,
-                                position=len(stored) + len(earlier) + n)
+                                position=len(stored) + len(earlier) + n,
+                                **_priced(model, order, item))
                            for n, item in enumerate(fresh)]
             earlier += [item.id for item in fresh]
     for order_id, line in dropped:
@@ -192,6 +199,11 @@ def save_in_bulk(rows: dict[str, WorkOrderRow], orders: list[WorkOrder], now: da
     for model, values in new.items():
         if values:
             db.session.execute(insert(model), values)
+
+
+def _priced(model: type, order: WorkOrder, item) -> dict:
+    """A new charge line's price version (kept beside the lines, out of the digest)."""
+    return {"priced_at": order.priced_at.get(item.id)} if model is ChargeLineRow else {}
 
 
 def _charge_columns(c: ChargeLine) -> dict:
