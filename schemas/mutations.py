@@ -77,6 +77,10 @@ class SignoffCaptureArgs(OrderArgs):
     total = DecimalValue(required=True, places=4, low=Decimal(0), high=MAX_ORDER_TOTAL)
 
 
+class KbUsedArgs(OrderArgs):
+    article_id = UuidStr(required=True)
+
+
 ARGS_SCHEMAS: dict[str, type[Schema]] = {
     "workorder.accept": OrderArgs,
     "workorder.start": StartArgs,
@@ -86,4 +90,5 @@ ARGS_SCHEMAS: dict[str, type[Schema]] = {
     "charge.remove": ChargeRemoveArgs,
     "photo.attach": PhotoAttachArgs,
     "signoff.capture": SignoffCaptureArgs,
+    "kb.used": KbUsedArgs,
 }

@@ -104,3 +104,13 @@ class CatalogEntry:
     tax_rate: Decimal
     currency: str = "CNY"
     active: bool = True
+
+
+@dataclass(frozen=True)
+class KbArticleRef:
+    """What the `kb.used` rule needs to know of an article."""
+
+    id: str
+    title: str
+    version: int
+    retired: bool = False

@@ -7,9 +7,9 @@ from flask import Blueprint, Flask
 
 def register(app: Flask) -> None:
     """Mount every API blueprint under /api/v1."""
-    from server.api import alerts, auth, dispatch, media, meta, public, sync
+    from server.api import alerts, auth, dispatch, kb, media, meta, public, sync
 
     api = Blueprint("api", __name__, url_prefix="/api/v1")
-    for area in (auth, dispatch, sync, media, public, meta, alerts):
+    for area in (auth, dispatch, sync, media, public, meta, alerts, kb):
         api.register_blueprint(area.bp)
     app.register_blueprint(api)

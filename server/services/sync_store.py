@@ -17,6 +17,7 @@ from server.models import CatalogItem, FeedEntry, SyncClient, SyncMutation, User
 from server.services import orders_repo, timeline
 from server.services.dispatch import catalog_document
 from server.services.feed import EVERYONE
+from server.services.kb_usage import KbUsageLookup, kb_documents
 from server.services.photos import verify_attached_photo
 from sync.document import to_document
 from sync.errors import Conflict, Forbidden
@@ -110,7 +111,7 @@ def _ever_held(order_id: str, user_id: str) -> bool:
         FeedEntry.audience == user_id)) is not None
 
 
-class ServerMutationContext(MutationContext):
+class ServerMutationContext(KbUsageLookup, MutationContext):
     """The server's view: the live catalog, the media store, photo verification."""
 
     def __init__(self, actor: Actor, now: datetime, catalog_cache: dict, store: MediaStore,
@@ -155,6 +156,8 @@ class SqlPullStorage(PullStorage):
         if kind == "catalog_item":
             items = db.session.scalars(select(CatalogItem).where(CatalogItem.id.in_(ids)))
             return {item.id: catalog_document(item) for item in items}
+        if kind == "kb_article":
+            return kb_documents(ids)
         rows = db.session.scalars(select(WorkOrderRow).where(WorkOrderRow.id.in_(ids)))
         return {row.id: to_document(orders_repo.to_aggregate(row)) for row in rows}
 
