@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from field_client import engine
+from field_client import engine, kb_cli
 from field_client.client import CommandError, FieldClient
 from field_client.transport import ServerRefused, Unreachable
 
@@ -60,6 +60,7 @@ def parser() -> argparse.ArgumentParser:
     sign.add_argument("order")
     sign.add_argument("signer_name")
     sign.add_argument("signature_png", type=Path)
+    kb_cli.add_commands(commands)
     return root
 
 
@@ -104,6 +105,8 @@ def run(client: FieldClient, args, out: Console) -> int:
     if command == "status":
         status = client.status()
         return _print(out, args, status, _status_view(status))
+    if command == "kb" and args.kb_command != "used":
+        return kb_cli.run(client, args, out)
     queued = _queue(client, args)
     return _print(out, args, queued, f"queued {queued['name']} for {queued['order']} "
                                       f"(#{queued['seq']}); run `sync` when online")
@@ -130,6 +133,8 @@ def _queue(client: FieldClient, args) -> dict:
             return client.photo(args.order, args.file, args.kind, args.caption)
         case "sign":
             return client.sign(args.order, args.signer_name, args.signature_png)
+        case "kb":
+            return client.kb_used(args.order, args.article)
     raise CommandError(f"unknown command {args.command}")
 
 

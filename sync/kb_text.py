@@ -32,6 +32,10 @@ MAX_WORD = 60  # longer "words" are data, not language (PostgreSQL refuses 2 KB 
 STOP_HAN = frozenset("的了是在和与或吗呢吧啊请我你他她它们这那个也都就还")
 
 
+# Ranking weights of the indexed parts, the same for SQLite's BM25 on server and device.
+WEIGHTS = {"title": 8.0, "body": 1.0, "keys": 4.0}
+
+
 @dataclass(frozen=True)
 class Term:
     text: str
@@ -121,3 +125,19 @@ def highlight_words(query: str) -> list[str]:
         stem = _word_term(word) or word
         words.append(stem if word.startswith(stem) else word)
     return words
+
+
+def article_parts(doc: dict) -> dict[str, str]:
+    """The indexed parts of an article document: title, body, and its keys (tags, product
+    models and fault codes), each as the terms' text."""
+    keys = " ".join([*doc.get("tags", ()), *doc.get("product_models", ()),
+                     *doc.get("fault_codes", ())])
+    return {"title": index_text(doc["title"]), "body": index_text(doc["body"]),
+            "keys": index_text(keys)}
+
+
+def fts5_match(terms: list[Term]) -> str:
+    """An SQLite FTS5 query: any of the terms, each quoted (a lone Han character as a
+    prefix). BM25 then ranks the articles that match more and rarer terms first."""
+    return " OR ".join('"' + term.text.replace('"', '""') + '"' + ("*" if term.prefix else "")
+                       for term in terms)

@@ -37,9 +37,7 @@ def document(article: KbArticle) -> dict:
 
 
 def _indexed(article: KbArticle) -> IndexedArticle:
-    keys = " ".join([*article.tags, *article.product_models, *article.fault_codes])
-    return IndexedArticle(id=article.id, language=article.language, title=article.title,
-                          body=article.body, keys=keys)
+    return IndexedArticle(id=article.id, language=article.language, document=document(article))
 
 
 def _fill(article: KbArticle, data: dict) -> None:

@@ -12,19 +12,14 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from sync.kb_text import Term, index_terms, query_terms
-
-# Title terms count most, then tags / product models / fault codes, then the body.
-WEIGHTS = {"title": 8.0, "keys": 4.0, "body": 1.0}
+from sync.kb_text import WEIGHTS, Term, article_parts, fts5_match, query_terms
 
 
 @dataclass(frozen=True)
 class IndexedArticle:
     id: str
     language: str
-    title: str
-    body: str
-    keys: str  # tags, product models and fault codes, space-separated
+    document: dict  # title, body, tags, product_models, fault_codes
 
 
 @dataclass(frozen=True)
@@ -59,9 +54,7 @@ class SqliteKbSearch(KbSearchIndex):
             "INSERT INTO kb_search (article_id, language, title, body, keys) "
             "VALUES (:id, :language, :title, :body, :keys)"),
             {"id": article.id, "language": article.language,
-             "title": " ".join(index_terms(article.title)),
-             "body": " ".join(index_terms(article.body)),
-             "keys": " ".join(index_terms(article.keys))})
+             **article_parts(article.document)})
 
     def remove(self, article_id: str) -> None:
         self.session.execute(text("DELETE FROM kb_search WHERE article_id = :id"),
@@ -82,12 +75,6 @@ class SqliteKbSearch(KbSearchIndex):
         return [Hit(article_id, -rank) for article_id, rank in rows]
 
 
-def fts5_match(terms: list[Term]) -> str:
-    """An FTS5 query: any of the terms, each quoted (a lone Han character as a prefix)."""
-    return " OR ".join('"' + term.text.replace('"', '""') + '"' + ("*" if term.prefix else "")
-                       for term in terms)
-
-
 class PostgresKbSearch(KbSearchIndex):
     def put(self, article: IndexedArticle) -> None:
         self.session.execute(text(
@@ -95,7 +82,7 @@ class PostgresKbSearch(KbSearchIndex):
             "VALUES (:id, :language, CAST(:vector AS tsvector)) ON CONFLICT (article_id) "
             "DO UPDATE SET language = excluded.language, vector = excluded.vector"),
             {"id": article.id, "language": article.language, "vector": tsvector_literal(
-                [("A", article.title), ("B", article.keys), ("D", article.body)])})
+                article_parts(article.document))})
 
     def remove(self, article_id: str) -> None:
         self.session.execute(text("DELETE FROM kb_search WHERE article_id = :id"),
@@ -121,13 +108,17 @@ def _lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(parts: list[tuple[str, str]]) -> str:
+PG_WEIGHT = {"title": "A", "keys": "B", "body": "D"}
+
+
+def tsvector_literal(parts: dict[str, str]) -> str:
     """A tsvector in its text form, with positions and a weight per part; built here so that
     PostgreSQL's own parser (which depends on the server's locale) never splits our terms."""
     positions: dict[str, list[str]] = {}
     position = 0
-    for weight, part in parts:
-        for term in index_terms(part):
+    for name in ("title", "keys", "body"):
+        weight = PG_WEIGHT[name]
+        for term in parts[name].split():
             position = min(position + 1, 16383)  # PostgreSQL's largest position
             found = positions.setdefault(term, [])
             if len(found) < 256:  # and its most positions per lexeme
