@@ -22,4 +22,4 @@ def when(value) -> str:
 
 
 def register_views() -> None:
-    from server.pages.supervisor import auth, orders, queue, reports  # noqa: F401 - routes
+    from server.pages.supervisor import auth, kb, orders, queue, reports  # noqa: F401 - routes
