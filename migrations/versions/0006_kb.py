@@ -61,13 +61,16 @@ def upgrade():
                    "vector tsvector NOT NULL)")
         op.execute("CREATE INDEX kb_search_vector ON kb_search USING gin (vector)")
     else:
-        op.execute("CREATE VIRTUAL TABLE kb_search USING fts5(article_id UNINDEXED, "
-                   "language UNINDEXED, title, body, keys, "
-                   "tokenize = 'unicode61 remove_diacritics 2')")
+        # FTS5 rows are found by rowid; kb_search_rows gives each article a stable one.
+        op.execute("CREATE TABLE kb_search_rows (id INTEGER PRIMARY KEY, "
+                   "article_id varchar(36) NOT NULL UNIQUE REFERENCES kb_articles (id))")
+        op.execute("CREATE VIRTUAL TABLE kb_search USING fts5(language UNINDEXED, "
+                   "title, body, keys, tokenize = 'unicode61 remove_diacritics 2')")
 
 
 def downgrade():
     op.execute("DROP TABLE kb_search")
+    op.execute("DROP TABLE IF EXISTS kb_search_rows")
     op.drop_index(op.f('ix_kb_usages_article_id'), table_name='kb_usages')
     op.drop_table('kb_usages')
     op.drop_index('ix_kb_articles_created', table_name='kb_articles')

@@ -48,17 +48,27 @@ class KbSearchIndex:
 
 
 class SqliteKbSearch(KbSearchIndex):
+    def _row(self, article_id: str, create: bool) -> int | None:
+        if create:
+            self.session.execute(text("INSERT INTO kb_search_rows (article_id) VALUES (:id) "
+                                      "ON CONFLICT (article_id) DO NOTHING"), {"id": article_id})
+        return self.session.execute(text("SELECT id FROM kb_search_rows WHERE article_id = :id"),
+                                    {"id": article_id}).scalar()
+
     def put(self, article: IndexedArticle) -> None:
-        self.remove(article.id)
+        rowid = self._row(article.id, create=True)
+        self.session.execute(text("DELETE FROM kb_search WHERE rowid = :rowid"),
+                             {"rowid": rowid})
         self.session.execute(text(
-            "INSERT INTO kb_search (article_id, language, title, body, keys) "
-            "VALUES (:id, :language, :title, :body, :keys)"),
-            {"id": article.id, "language": article.language,
-             **article_parts(article.document)})
+            "INSERT INTO kb_search (rowid, language, title, body, keys) "
+            "VALUES (:rowid, :language, :title, :body, :keys)"),
+            {"rowid": rowid, "language": article.language, **article_parts(article.document)})
 
     def remove(self, article_id: str) -> None:
-        self.session.execute(text("DELETE FROM kb_search WHERE article_id = :id"),
-                             {"id": article_id})
+        rowid = self._row(article_id, create=False)
+        if rowid is not None:
+            self.session.execute(text("DELETE FROM kb_search WHERE rowid = :rowid"),
+                                 {"rowid": rowid})
 
     def search(self, query: str, language: str | None, limit: int,
                offset: int = 0) -> list[Hit]:
@@ -66,10 +76,10 @@ class SqliteKbSearch(KbSearchIndex):
         if not match:
             return []
         rows = self.session.execute(text(
-            "SELECT article_id, bm25(kb_search, 0, 0, :title, :body, :keys) AS rank "
-            "FROM kb_search WHERE kb_search MATCH :match "
-            "AND (:language IS NULL OR language = :language) "
-            "ORDER BY rank, article_id LIMIT :limit OFFSET :offset"),
+            "SELECT r.article_id, bm25(kb_search, 0, :title, :body, :keys) AS rank "
+            "FROM kb_search JOIN kb_search_rows r ON r.id = kb_search.rowid "
+            "WHERE kb_search MATCH :match AND (:language IS NULL OR language = :language) "
+            "ORDER BY rank, r.article_id LIMIT :limit OFFSET :offset"),
             {"match": match, "language": language, "limit": limit, "offset": offset,
              **WEIGHTS})
         return [Hit(article_id, -rank) for article_id, rank in rows]
