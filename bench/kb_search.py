@@ -9,11 +9,12 @@
                 should). The same set ranks the alternative the issue named, SQLite FTS5's
                 trigram tokenizer on the raw text with a LIKE scan for queries shorter than
                 3 characters, to show why the bigram terms of sync/kb_text.py were chosen.
-(b) device      10,000 articles of ~2 KB (half Chinese, half English, made from the test
-                set's sentences) are written through the service (feed and search index as
-                in production); a fresh device's first sync against gunicorn (2 workers,
-                localhost) is timed (pages of 500), the replica's size reported, then 200
-                offline searches (1-3 words, both languages) are timed on the device: p50/p95.
+(b) device      10,000 articles of ~2 KB (half Chinese, half English: three sentences of the
+                test set among made-up words of Zipf-like frequency) are written through
+                the service (feed and search index as in production); a fresh device's
+                first sync against gunicorn (2 workers, localhost) is timed (pages of 500),
+                the replica's size reported, then 200 offline searches (1-3 words, both
+                languages) are timed on the device: p50/p95.
 
     .venv/bin/python bench/kb_search.py [--quick] [--backends sqlite,postgresql]
 """
@@ -21,6 +22,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import sqlite3
@@ -151,19 +153,36 @@ def _sentences() -> tuple[list[str], list[str]]:
     return zh, en
 
 
+def _vocabulary(rng: random.Random, chinese: bool, size: int = 5000) -> list[str]:
+    """Made-up words with a Zipf-like frequency (word n drawn with weight 1 / n)."""
+    if chinese:  # two or three common-range Han characters per word
+        return ["".join(chr(rng.randint(0x4E00, 0x7FFF)) for _ in range(rng.choice((2, 2, 3))))
+                for _ in range(size)]
+    syllables = ["ka", "lo", "ri", "ten", "mar", "pu", "sel", "vo", "dra", "qui", "ne", "sto"]
+    return ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+            for _ in range(size)]
+
+
 def make_articles(count: int, rng: random.Random) -> list[dict]:
+    """Articles of ~2 KB: made-up words with realistic frequencies around two or three real
+    sentences of the test set, so a domain word is in a few percent of the articles, as in a
+    real knowledge base (not in every one)."""
     zh, en = _sentences()
+    words = {True: _vocabulary(rng, True), False: _vocabulary(rng, False)}
+    weights = list(itertools.accumulate(1 / n for n in range(1, 5001)))
     articles = []
     for n in range(count):
         chinese = n % 2 == 0
-        pool = zh if chinese else en
-        body, size = [], 0
+        real = rng.sample(zh if chinese else en, 3)
+        body, size = list(real), sum(len(s.encode()) for s in real)
         while size < 2000:
-            sentence = rng.choice(pool)
-            body.append(sentence)
+            sentence = ("" if chinese else " ").join(rng.choices(
+                words[chinese], cum_weights=weights, k=rng.randint(6, 14)))
+            sentence += "。" if chinese else ". "
+            body.insert(rng.randint(0, len(body)), sentence)
             size += len(sentence.encode())
-        title = (rng.choice(zh)[:18] if chinese else rng.choice(en)[:60]).rstrip("。.")
-        articles.append({"title": f"{title} #{n}", "body": "\n\n".join(body),
+        title = real[0][:18] if chinese else real[0][:60]
+        articles.append({"title": f"{title.rstrip('。.')} #{n}", "body": "\n\n".join(body),
                          "language": "zh-CN" if chinese else "en",
                          "tags": [rng.choice(["router", "光猫", "空调", "washer", "lock"])],
                          "product_models": [rng.choice(["HG8245H", "AX3000", "KFR-35GW"])],
@@ -221,11 +240,14 @@ def bench_device(backend: str, count: int, searches: int) -> None:
         seeder = Seeder(scratch)
         seeder.base()
         [engineer] = seeder.engineers(1)
+        token = seeder.world.tokens[engineer]
         seeder.close()
         row("articles written through the service (index + feed)",
             f"{seed_articles(scratch, articles):8.1f} s")
         with tempfile.TemporaryDirectory() as home, \
                 live_server(scratch.url, scratch.media_dir, workers=2) as url:
+            row("raw HTTP pulls of the same pages (JSON parsed)",
+                f"{raw_pulls(url, token, count):8.2f} s", "the server's share")
             client = FieldClient(Path(home))
             client.login(url, "eng00000", "bench-password")
             with Timer() as timer:
@@ -253,7 +275,26 @@ def bench_device(backend: str, count: int, searches: int) -> None:
                 f"target < 20 ms; {found} of {searches} found something")
             row("offline search max", f"{times[-1] * 1000:8.2f} ms")
             client.close()
-    del engineer
+
+
+def raw_pulls(url: str, token: str, count: int) -> float:
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=120,
+                      headers={"Authorization": f"Bearer {token}"}) as http:
+        http.get("/api/v1/health")
+        cursor, pulled = None, 0
+        with Timer() as timer:
+            while True:
+                params = {"limit": 500} | ({"cursor": cursor} if cursor else {})
+                page = http.get("/api/v1/sync/pull", params=params).json()
+                pulled += sum(1 for c in page["changes"] if c["type"] == "kb_article")
+                cursor = page["cursor"]
+                if not page["has_more"]:
+                    break
+    if pulled != count:
+        raise RuntimeError(f"raw pulls answered {pulled} articles")
+    return timer.seconds
 
 
 def main(argv=None) -> None:

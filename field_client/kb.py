@@ -22,9 +22,25 @@ CREATE VIRTUAL TABLE IF NOT EXISTS kb_fts USING fts5(
 """
 
 
+RANK = f"bm25({WEIGHTS['title']}, {WEIGHTS['body']}, {WEIGHTS['keys']})"
+
+
 def install(db: sqlite3.Connection) -> None:
-    """Create the tables (idempotent)."""
+    """Create the tables (idempotent); FTS5's `rank` is BM25 with the shared weights."""
     db.executescript(SCHEMA)
+    ranked = db.execute("SELECT v FROM kb_fts_config WHERE k = 'rank'").fetchone()
+    if ranked is None or ranked[0] != RANK:
+        db.execute("INSERT INTO kb_fts (kb_fts, rank) VALUES ('rank', ?)", (RANK,))
+
+
+def _language_term(language: str) -> str:
+    # Filtering by language inside the full-text query keeps the ranking free of joins.
+    return "zzlang" + "".join(char for char in language.lower() if char.isalnum())
+
+
+def _parts(doc: dict) -> tuple[str, str, str]:
+    parts = article_parts(doc)
+    return parts["title"], parts["body"], f"{parts['keys']} {_language_term(doc['language'])}"
 
 
 def clear(db: sqlite3.Connection) -> None:
@@ -37,10 +53,8 @@ def apply(db: sqlite3.Connection, change: dict) -> None:
     old = db.execute("SELECT rowid, doc FROM kb_articles WHERE id = ?",
                      (change["id"],)).fetchone()
     if old is not None:
-        parts = article_parts(json.loads(old[1]))
         db.execute("INSERT INTO kb_fts (kb_fts, rowid, title, body, keys) "
-                   "VALUES ('delete', ?, ?, ?, ?)",
-                   (old[0], parts["title"], parts["body"], parts["keys"]))
+                   "VALUES ('delete', ?, ?, ?, ?)", (old[0], *_parts(json.loads(old[1]))))
     if change["op"] == "delete":
         db.execute("DELETE FROM kb_articles WHERE id = ?", (change["id"],))
         return
@@ -48,12 +62,12 @@ def apply(db: sqlite3.Connection, change: dict) -> None:
     db.execute("INSERT INTO kb_articles (id, language, title, doc) VALUES (?, ?, ?, ?) "
                "ON CONFLICT(id) DO UPDATE SET language = excluded.language, "
                "title = excluded.title, doc = excluded.doc",
-               (change["id"], data["language"], data["title"], json.dumps(data)))
+               (change["id"], data["language"], data["title"],
+                json.dumps(data, ensure_ascii=False)))
     rowid = db.execute("SELECT rowid FROM kb_articles WHERE id = ?",
                        (change["id"],)).fetchone()[0]
-    parts = article_parts(data)
     db.execute("INSERT INTO kb_fts (rowid, title, body, keys) VALUES (?, ?, ?, ?)",
-               (rowid, parts["title"], parts["body"], parts["keys"]))
+               (rowid, *_parts(data)))
 
 
 @dataclass(frozen=True)
@@ -68,12 +82,16 @@ def search(db: sqlite3.Connection, query: str, language: str | None = None,
     match = fts5_match(query_terms(query))
     if not match:
         return []
-    rows = db.execute(
-        "SELECT a.doc, bm25(kb_fts, ?, ?, ?) AS rank FROM kb_fts "
-        "JOIN kb_articles a ON a.rowid = kb_fts.rowid WHERE kb_fts MATCH ? "
-        "AND (? IS NULL OR a.language = ?) ORDER BY rank, a.id LIMIT ?",
-        (WEIGHTS["title"], WEIGHTS["body"], WEIGHTS["keys"], match, language, language,
-         limit))
+    if language:
+        match = f"({match}) AND keys : {_language_term(language)}"
+    # Rank in the full-text table alone, then read the documents of the best only: a common
+    # term (a product model) matches thousands of articles, which must not all be joined.
+    best = db.execute("SELECT rowid, rank FROM kb_fts WHERE kb_fts MATCH ? ORDER BY rank "
+                      "LIMIT ?", (match, limit)).fetchall()
+    docs = dict(db.execute(
+        f"SELECT rowid, doc FROM kb_articles WHERE rowid IN ({','.join('?' * len(best))})",
+        [rowid for rowid, _ in best]).fetchall()) if best else {}
+    rows = [(docs[rowid], rank) for rowid, rank in best]
     return [Found(json.loads(doc), -rank) for doc, rank in rows]
 
 
