@@ -145,3 +145,21 @@ def test_kb_commands_are_in_the_cli(api, phone):
     parsed = cli.parser().parse_args(["kb", "used", "WO-000001", "abcd1234"])
     assert isinstance(parsed, argparse.Namespace)
     assert (parsed.command, parsed.kb_command, parsed.order) == ("kb", "used", "WO-000001")
+
+
+def test_the_device_filters_by_language(api, phone):
+    keys = load_articles(api)
+    phone.sync()
+    both = {keys[d["id"]] for d in phone.kb_search("HG8245H")}
+    assert {"en-ont-los", "zh-ont-los"} <= both
+    english = {keys[d["id"]] for d in phone.kb_search("HG8245H", language="en")}
+    assert english == {"en-ont-los"}
+
+
+def test_a_new_login_of_another_engineer_starts_a_fresh_knowledge_base(api, world, phone):
+    created = api.post(ARTICLES, article(title="Gateway loop"), as_="dispatcher", expect=201)
+    phone.sync()
+    api.request("DELETE", f"{ARTICLES}/{created['id']}", as_="dispatcher", expect=200)
+    phone.login(SERVER, "engineer2", PASSWORD)  # no cursor: its first pull sends live ones
+    phone.sync()
+    assert phone.kb_search("gateway") == []
