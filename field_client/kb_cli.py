@@ -13,7 +13,7 @@ from rich.text import Text
 from sync.kb_text import highlight_words
 
 MATCH_STYLE = "bold black on yellow"
-EXCERPT_CHARS = 160
+EXCERPT_CHARS = 70
 
 
 def add_commands(commands) -> None:
