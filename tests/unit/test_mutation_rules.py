@@ -127,11 +127,12 @@ def valid_args(name: str) -> dict:
                             "signature_sha256": SHA_B,
                             "charges_digest": charges_digest("CNY", [catalog_line()]),
                             "total": "50.85"},
+        "kb.used": {"article_id": SIGNOFF_ID},  # any UUID: the holder is checked first
     }[name]
 
 
 MUTATIONS = ("workorder.accept", "workorder.start", "workorder.note", "workorder.complete",
-             "charge.add", "charge.remove", "photo.attach", "signoff.capture")
+             "charge.add", "charge.remove", "photo.attach", "signoff.capture", "kb.used")
 
 
 # --- who may act on the order ------------------------------------------------------------
