@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
-from field_client import engine
+from field_client import engine, kb_cli
 from field_client.client import CommandError, FieldClient
 from field_client.transport import ServerRefused, Unreachable
 from schemas.mutations import FAILURE_REASONS
@@ -88,6 +88,7 @@ def parser() -> argparse.ArgumentParser:
     fail.add_argument("order")
     fail.add_argument("reason", choices=FAILURE_REASONS)
     fail.add_argument("--note")
+    kb_cli.add_commands(commands)
     return root
 
 
@@ -134,6 +135,8 @@ def run(client: FieldClient, args, out: Console) -> int:
     if command == "status":
         status = client.status()
         return _print(out, args, status, _status_view(status))
+    if command == "kb" and args.kb_command != "used":
+        return kb_cli.run(client, args, out)
     queued = _queue(client, args)
     return _print(out, args, queued, f"queued {queued['name']} for {queued['order']} "
                                       f"(#{queued['seq']}); run `sync` when online")
@@ -162,6 +165,8 @@ def _queue(client: FieldClient, args) -> dict:
             return client.sign(args.order, args.signer_name, args.signature_png)
         case "fail":
             return client.fail_visit(args.order, args.reason, args.note)
+        case "kb":
+            return client.kb_used(args.order, args.article)
     raise CommandError(f"unknown command {args.command}")
 
 

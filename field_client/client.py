@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from field_client import engine
+from field_client import engine, kb
 from field_client.replica import check_and_apply, local_order
 from field_client.store import LocalStore
 from field_client.transport import Transport
@@ -110,6 +110,24 @@ class FieldClient:
                 "refused_uploads": self.store.refused_uploads(),
                 "rejected": [describe(q) for q in self.store.outbox("rejected")],
                 "last_sync_cursor": self.store.get("cursor")}
+
+    # --- the knowledge base (offline, from the replica) -------------------------------------
+    def kb_search(self, query: str, language: str | None = None, limit: int = 10) -> list[dict]:
+        """Articles on this device, best first, each with its `score`."""
+        return [found.doc | {"score": found.score}
+                for found in kb.search(self.store.db, query, language, limit)]
+
+    def kb_show(self, ref: str) -> dict:
+        """One article by id or the start of its id (at least 4 characters)."""
+        found = kb.find(self.store.db, ref)
+        if len(found) != 1:
+            raise CommandError(f"no article {ref!r} on this device (run `kb search`, or `sync`)"
+                               if not found else f"{ref!r} names several articles: give more")
+        return found[0]
+
+    def kb_used(self, ref: str, article_ref: str) -> dict:
+        """Queue `kb.used`: this article helped on this order."""
+        return self._queue(ref, "kb.used", article_id=self.kb_show(article_ref)["id"])
 
     def _doc(self, ref: str) -> dict:
         doc = self.store.find_order(ref)

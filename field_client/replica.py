@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from field_client import kb
 from field_client.store import LocalStore
 from sync.document import from_document
 from sync.errors import DomainError
-from sync.model import CatalogEntry, WorkOrder
+from sync.model import CatalogEntry, KbArticleRef, WorkOrder
 from sync.mutations import Actor, MutationContext, apply_mutation, parse_args
 
 
@@ -28,6 +29,13 @@ class DeviceContext(MutationContext):
                             unit=doc["unit"], unit_price=Decimal(doc["unit_price"]),
                             tax_rate=Decimal(doc["tax_rate"]), currency=doc["currency"],
                             active=doc["active"])
+
+    def kb_article(self, article_id: str) -> KbArticleRef | None:
+        doc = kb.get(self.store.db, article_id)
+        if doc is None:
+            return None  # not pulled, or retired and removed by a pull
+        return KbArticleRef(id=doc["id"], title=doc["title"], version=doc["version"],
+                            retired=doc.get("retired_at") is not None)
 
 
 def local_order(store: LocalStore, doc: dict, actor: Actor) -> WorkOrder:

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from field_client import kb
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS orders (id TEXT PRIMARY KEY, number TEXT NOT NULL, doc TEXT NOT NULL);
@@ -90,6 +92,7 @@ class LocalStore:
         for pragma in ("journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(SCHEMA)
+        kb.install(self.db)
         columns = {row["name"] for row in self.db.execute("PRAGMA table_info(uploads)")}
         if "refused" not in columns:  # a replica made before refusals were kept
             self.db.execute("ALTER TABLE uploads ADD COLUMN refused TEXT")
@@ -149,6 +152,7 @@ class LocalStore:
             for statement in ("DELETE FROM orders", "DELETE FROM catalog", "DELETE FROM outbox",
                               "DELETE FROM uploads", "DELETE FROM meta"):
                 db.execute(statement)
+            kb.clear(db)  # its next pull starts with no cursor: retired articles would stay
             self.put("user_id", user_id, db)
             self.put("client_id", str(uuid.uuid4()), db)
 
@@ -244,7 +248,9 @@ class LocalStore:
         """One pulled page and its cursor, in one transaction."""
         with self.transaction() as db:
             for change in changes:
-                if change["op"] == "delete":
+                if change["type"] == "kb_article":
+                    kb.apply(db, change)
+                elif change["op"] == "delete":
                     db.execute(DELETE[change["type"]], (change["id"],))
                 else:
                     data = change["data"]

@@ -81,6 +81,8 @@ class FailVisitArgs(OrderArgs):
     reason = Text(required=True, validate=validate.OneOf(FAILURE_REASONS))
     note = Text(validate=validate.Length(1, 4000))
     location = fields.Nested(StartLocationSchema)
+class KbUsedArgs(OrderArgs):
+    article_id = UuidStr(required=True)
 
 
 ARGS_SCHEMAS: dict[str, type[Schema]] = {
@@ -93,4 +95,5 @@ ARGS_SCHEMAS: dict[str, type[Schema]] = {
     "photo.attach": PhotoAttachArgs,
     "signoff.capture": SignoffCaptureArgs,
     "workorder.fail_visit": FailVisitArgs,
+    "kb.used": KbUsedArgs,
 }

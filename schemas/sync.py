@@ -54,7 +54,7 @@ class PullQuerySchema(Schema):
 
 
 class ChangeSchema(Schema):
-    type = Text(required=True, validate=validate.OneOf(["workorder", "catalog_item"]))
+    type = Text(required=True, validate=validate.OneOf(["workorder", "catalog_item", "kb_article"]))
     id = Text(required=True)
     op = Text(required=True, validate=validate.OneOf(["upsert", "delete"]))
     data = fields.Dict()

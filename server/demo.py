@@ -13,6 +13,7 @@ from sqlalchemy import select
 from media.store import MediaStore
 from server.clock import utcnow
 from server.demo_jobs import complete_job, rate_job
+from server.demo_kb import create_articles
 from server.extensions import db
 from server.models import User, WorkOrderRow
 from server.services import catalog, customers, orders, timeline, tokens, users
@@ -109,6 +110,7 @@ def _create(hash_method: str, store: MediaStore, timezone: str) -> None:
         sites.append(create_site({"customer_id": customer.id, "address": address,
                                   "region": region, "location": {"lat": lat, "lon": lon}},
                                  now, timezone))
+    create_articles(people["supervisor"], now)
     engineers = [people["engineer1"].id, people["engineer2"].id]
     rows = []
     for index in range(12):

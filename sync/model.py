@@ -112,3 +112,13 @@ class CatalogEntry:
     currency: str = "CNY"
     active: bool = True
     priced_at: datetime | None = None  # which instant's price version this entry carries
+
+
+@dataclass(frozen=True)
+class KbArticleRef:
+    """What the `kb.used` rule needs to know of an article."""
+
+    id: str
+    title: str
+    version: int
+    retired: bool = False

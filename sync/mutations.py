@@ -18,7 +18,7 @@ from schemas.mutations import ARGS_SCHEMAS
 from sync import status as st
 from sync.digest import charges_digest
 from sync.errors import Conflict, DomainError, NotFound, ValidationFailed
-from sync.model import CatalogEntry, ChargeLine, Note, Photo, Signoff, WorkOrder
+from sync.model import CatalogEntry, ChargeLine, KbArticleRef, Note, Photo, Signoff, WorkOrder
 from sync.money import line_amounts, money_str, plain, round_money, totals
 
 
@@ -54,6 +54,13 @@ class MutationContext:
 
     def media_available(self, sha256: str) -> bool:
         return True
+
+    def kb_article(self, article_id: str) -> KbArticleRef | None:
+        """The article as this side knows it (the device: its replica), or None."""
+        return None
+
+    def record_kb_use(self, order: WorkOrder, article: KbArticleRef) -> None:
+        """Keep the use for the reports (the server); the device's outbox already has it."""
 
     def is_png(self, sha256: str) -> bool:
         """Whether the stored image is a PNG (a signature must be); the device checks its file."""
@@ -301,6 +308,20 @@ def _signoff_capture(order, args, mutation_id, ctx):
                                        "total": money_str(total, order.currency)})
 
 
+def _kb_used(order, args, mutation_id, ctx):
+    # The order's document does not change (no version bump); the use is kept for reports.
+    article = ctx.kb_article(args["article_id"])
+    if article is None:
+        raise NotFound("no such knowledge-base article", code="kb_article_not_found",
+                       article_id=args["article_id"])
+    if article.retired:
+        raise Conflict("this knowledge-base article was retired", code="kb_article_retired",
+                       article_id=article.id)
+    ctx.record_kb_use(order, article)
+    return Outcome("kb.used", {"article_id": article.id, "title": article.title,
+                               "article_version": article.version}, changed=False)
+
+
 HANDLERS: dict[str, Callable[..., Outcome]] = {
     "workorder.accept": _accept,
     "workorder.start": _start,
@@ -311,6 +332,7 @@ HANDLERS: dict[str, Callable[..., Outcome]] = {
     "photo.attach": _photo_attach,
     "signoff.capture": _signoff_capture,
     "workorder.fail_visit": lambda *call: _visits().fail_visit(*call),
+    "kb.used": _kb_used,
 }
 
 

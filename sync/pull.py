@@ -40,7 +40,7 @@ def decode_cursor(cursor: str, prefix: str = CURSOR_PREFIX) -> int:
 @dataclass(frozen=True)
 class FeedEntry:
     seq: int
-    type: str  # "workorder" | "catalog_item"
+    type: str  # "workorder" | "catalog_item" | "kb_article"
     id: str
     visible: bool
 

@@ -1,7 +1,7 @@
 """office: price versions, failed visits, visit windows, account deactivation
 
 Revision ID: 0011
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-04 16:00:00
 
 """
@@ -13,7 +13,7 @@ import server.models.types
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0004'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_sqlalchemy.session import Session
 from sqlalchemy import bindparam, event, insert, select, update
 
-from server.models import CatalogItem, Counter, FeedEntry, WorkOrderRow
+from server.models import CatalogItem, Counter, FeedEntry, KbArticle, WorkOrderRow
 
 TOUCHED = "feed_touched"
 EVERYONE = "*"
@@ -32,7 +32,7 @@ def _forget(session, transaction) -> None:
 def _collect(session, flush_context, instances) -> None:
     touched = session.info.setdefault(TOUCHED, {})
     for obj in list(session.new) + list(session.dirty):
-        if isinstance(obj, WorkOrderRow | CatalogItem) and (
+        if isinstance(obj, WorkOrderRow | CatalogItem | KbArticle) and (
                 obj in session.new or session.is_modified(obj)):
             touched[id(obj)] = obj  # new rows get their primary key only at INSERT
 
@@ -78,7 +78,8 @@ def _stamp(session) -> None:
 def _plan(session, objects) -> list[tuple[tuple[str, str, str], bool, bool]]:
     """(key, visible, row exists) for every feed entry that must get a new number."""
     existing = {}
-    for kind, model in (("workorder", WorkOrderRow), ("catalog_item", CatalogItem)):
+    for kind, model in (("workorder", WorkOrderRow), ("catalog_item", CatalogItem),
+                        ("kb_article", KbArticle)):
         ids = [obj.id for obj in objects if isinstance(obj, model)]
         if ids:  # (entity_type, entity_id) is the primary key's prefix: an index lookup
             rows = session.execute(select(FeedEntry.entity_id, FeedEntry.audience,
@@ -91,6 +92,10 @@ def _plan(session, objects) -> list[tuple[tuple[str, str, str], bool, bool]]:
         if isinstance(obj, CatalogItem):
             key = ("catalog_item", obj.id, EVERYONE)
             plan.append((key, obj.active, key in existing))
+            continue
+        if isinstance(obj, KbArticle):  # every device; a retired article is a delete
+            key = ("kb_article", obj.id, EVERYONE)
+            plan.append((key, obj.retired_at is None, key in existing))
             continue
         holder = obj.assigned_engineer_id
         for key, visible in existing.items():

@@ -9,6 +9,7 @@ from server.models import CatalogItem, FeedEntry
 from server.services import orders_repo
 from server.services.catalog import catalog_document
 from server.services.feed import EVERYONE
+from server.services.kb_usage import kb_documents
 from sync.document import to_document
 from sync.pull import FeedEntry as Entry
 from sync.pull import PullStorage
@@ -29,6 +30,8 @@ class SqlPullStorage(PullStorage):
         if kind == "catalog_item":
             items = db.session.scalars(select(CatalogItem).where(CatalogItem.id.in_(ids)))
             return {item.id: catalog_document(item) for item in items}
+        if kind == "kb_article":
+            return kb_documents(ids)
         # Plain column reads in a fixed number of queries, not ORM rows: a page of 1,000
         # orders with their charge lines is a handful of statements.
         return {order_id: to_document(order)

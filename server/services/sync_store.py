@@ -25,6 +25,7 @@ from server.models import (
     WorkOrderRow,
 )
 from server.services import catalog_prices, orders_repo
+from server.services.kb_usage import KbUsageLookup
 from server.services.photos import verify_attached_photo
 from sync.errors import Forbidden
 from sync.model import CatalogEntry, Photo, WorkOrder
@@ -120,7 +121,7 @@ def _text(value) -> str | None:
     return None if value is None else str(value)[:64]
 
 
-class ServerMutationContext(MutationContext):
+class ServerMutationContext(KbUsageLookup, MutationContext):
     """The server's view: the live catalog, the media store, photo verification."""
 
     def __init__(self, actor: Actor, now: datetime, catalog_cache: dict, store: MediaStore,

@@ -128,12 +128,13 @@ def valid_args(name: str) -> dict:
                             "charges_digest": charges_digest("CNY", [catalog_line()]),
                             "total": "50.85"},
         "workorder.fail_visit": {"reason": "customer_absent"},
+        "kb.used": {"article_id": SIGNOFF_ID},  # any UUID: the holder is checked first
     }[name]
 
 
 MUTATIONS = ("workorder.accept", "workorder.start", "workorder.note", "workorder.complete",
              "charge.add", "charge.remove", "photo.attach", "signoff.capture",
-             "workorder.fail_visit")
+             "workorder.fail_visit", "kb.used")
 
 
 # --- who may act on the order ------------------------------------------------------------

@@ -55,6 +55,7 @@ def register_views() -> None:
         auth,
         board,
         follow_up,
+        kb,
         labels,
         language,
         not_found,

@@ -24,7 +24,7 @@ from server.extensions import db
 from server.models import SignoffRow
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import console_view, supervisors_only
-from server.services import audit, orders, photos
+from server.services import audit, kb_usage, orders, photos
 from sync.errors import DomainError
 
 
@@ -37,7 +37,8 @@ def _store() -> MediaStore:
 def order(order_id):
     row = orders.visible_order(order_id, g.user)
     return render_template("supervisor/order.html", audit=audit.order_audit(row),
-                           labels=audit.FLAG_LABELS, alerts=_alerts(row.id))
+                           labels=audit.FLAG_LABELS, alerts=_alerts(row.id),
+                           kb_used=kb_usage.used_on_order(row.id))
 
 
 def _alerts(order_id: str) -> list[dict]:

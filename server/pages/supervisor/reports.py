@@ -16,8 +16,8 @@ from server.clock import utcnow
 from server.pages import charts
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import console_view
+from server.services import kb_reports, visit_reports
 from server.services import reports as service
-from server.services import visit_reports
 
 WEEKS = (4, 12, 26, 52)
 DEFAULT_WEEKS = 12
@@ -95,7 +95,8 @@ def reports():
         week_chart=charts.bar_chart(_("Orders completed per week"),
                                     [(r.label, r.completed) for r in built.by_week]),
         pareto=charts.pareto_chart(_("Complaint tags (Pareto)"),
-                                   [(t.tag, t.count) for t in built.complaints]))
+                                   [(t.tag, t.count) for t in built.complaints]),
+        kb=kb_reports.build(built.period.start, built.period.end))
 
 
 @bp.get("/reports/<table>.csv")
