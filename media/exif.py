@@ -40,7 +40,7 @@ def read_capture_facts(path: Path, default_tz: str) -> CaptureFacts:
         return NO_FACTS
     return CaptureFacts(
         location=_location(exif.get("GPS") or {}),
-        taken_at=_taken_at(exif.get("Exif") or {}, zone),
+        taken_at=_taken_at(exif.get("Exif") or {}, exif.get("GPS") or {}, zone),
         orientation=_orientation(exif.get("0th") or {}),
     )
 
@@ -127,20 +127,53 @@ def _ascii(value: object) -> str:
     return value.decode("ascii", errors="replace").strip("\x00 ")
 
 
-def _taken_at(exif_ifd: dict, zone: ZoneInfo) -> datetime | None:
-    """DateTimeOriginal in UTC, using OffsetTimeOriginal if valid, else the default zone."""
+def _taken_at(exif_ifd: dict, gps: dict, zone: ZoneInfo) -> datetime | None:
+    """DateTimeOriginal in UTC: with OffsetTimeOriginal if valid, else with the offset the GPS
+    time stamp (UTC) implies, else in the default zone; the GPS time alone without it."""
+    gps_time = _gps_time(gps)
     try:
         local = datetime.strptime(
             _ascii(exif_ifd.get(piexif.ExifIFD.DateTimeOriginal)), "%Y:%m:%d %H:%M:%S"
         )
     except ValueError:
-        return None
+        return gps_time
     offset = _offset(_ascii(exif_ifd.get(piexif.ExifIFD.OffsetTimeOriginal)))
+    if offset is None and gps_time is not None:
+        offset = _implied_offset(local, gps_time)
     aware = local.replace(tzinfo=offset if offset is not None else zone)
     try:
         return aware.astimezone(UTC)
     except OverflowError:
         return None
+
+
+def _gps_time(gps: dict) -> datetime | None:
+    """GPSDateStamp with GPSTimeStamp as a UTC time, or None if absent or malformed."""
+    try:
+        day = datetime.strptime(_ascii(gps.get(piexif.GPSIFD.GPSDateStamp)), "%Y:%m:%d")
+    except ValueError:
+        return None
+    stamp = gps.get(piexif.GPSIFD.GPSTimeStamp)
+    if not isinstance(stamp, tuple) or len(stamp) != 3:
+        return None
+    parts = [_rational(part) for part in stamp]
+    if any(p is None or p < 0 for p in parts) or parts[0] >= 24 or parts[1] >= 60 \
+            or parts[2] > 60:
+        return None
+    hours, minutes, seconds = parts
+    try:
+        return day.replace(tzinfo=UTC) + timedelta(hours=hours, minutes=minutes,
+                                                   seconds=seconds)
+    except OverflowError:
+        return None
+
+
+def _implied_offset(local: datetime, gps_time: datetime) -> timezone | None:
+    """The zone offset between the camera's clock and the GPS time, to the quarter hour
+    (a GPS fix may lag the shutter by seconds or minutes); None if no zone is that far."""
+    quarters = round((local - gps_time.replace(tzinfo=None)) / timedelta(minutes=15))
+    delta = quarters * timedelta(minutes=15)
+    return timezone(delta) if abs(delta) <= timedelta(hours=14) else None
 
 
 def _offset(text: str) -> timezone | None:

@@ -63,7 +63,8 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
                           timezone: str, slack: timedelta, now: datetime) -> None:
     """Read the photo's EXIF, check it against the order, and record the verdict on `photo`."""
     path = store.path_for(photo.sha256)
-    facts = read_capture_facts(path, timezone)
+    # EXIF times without an offset are the site's local time (the server's zone by default).
+    facts = read_capture_facts(path, order.site.get("timezone") or timezone)
     fence = _fence(json.dumps({key: order.site.get(key) for key in FENCE_KEYS}, sort_keys=True))
     photo.phash = _perceptual_hash(store, photo.sha256)
     start = order.start_location
