@@ -73,3 +73,10 @@ def test_the_sign_in_page_follows_the_browser(app):
     console.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "zh"
 
     assert "用户名" in console.html("/supervisor/login")
+
+
+def test_the_follow_up_list_and_the_404_page_speak_chinese_too(app, world):
+    console = signed_in(app, accept_language="zh-CN")
+
+    assert "待跟进的上门未成工单" in console.html("/supervisor/follow-up")
+    assert "页面不存在" in console.get("/supervisor/orders/nope-nope").get_data(as_text=True)
