@@ -13,7 +13,7 @@ import httpx
 import pytest
 import trustme
 
-from server.alerts.adapters import Outcome, adapter_for
+from server.alerts.adapters import SendResult, adapter_for
 from server.alerts.addresses import REFUSED, refused_reason
 from server.alerts.messages import Message
 from tests.alerts.conftest import add_user
@@ -201,7 +201,7 @@ def test_ipv6_forms_of_local_ipv4_addresses_are_refused(host):
 
 def test_a_name_resolving_to_a_6to4_form_of_a_local_address_is_refused_before_sending(dns):
     dns.answers["six.example"] = [["2002:a9fe:a9fe::1"]]
-    assert send("http://six.example/latest", allow_private=False) == Outcome("failed", REFUSED)
+    assert send("http://six.example/latest", allow_private=False) == SendResult("failed", REFUSED)
     assert dns.lookups == ["six.example"]
 
 

@@ -19,6 +19,17 @@ def order(api, world):
     return api.create_order(world, priority="urgent")
 
 
+def wait_for_status(api, order_id: str, status: str, seconds: float = 20) -> dict:
+    """The order once the server has it in `status` (the app syncs in the background)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        server = api.order(order_id)
+        if server["status"] == status or time.monotonic() > deadline:
+            assert server["status"] == status, server["status"]
+            return server
+        time.sleep(0.2)
+
+
 def pushed_mutations(requests: list) -> list[dict]:
     """Every mutation the browser sent in POST /sync/push bodies, in the order sent."""
     sent = []
@@ -50,10 +61,11 @@ def test_refusals_from_this_device_and_from_the_timeline_are_shown_on_the_job_pa
         page.select_option("#fail-form select", "customer_absent")
         page.fill("#fail-form textarea", "Nobody home, called twice")
         page.locator("#fail-form button").click()
+        # The failed visit is queued, then sent: wait for the server, not for an idle status
+        # line that may still describe the previous sync.
+        page.wait_for_selector("#job-status:has-text('Visit failed')")
         wait_until_synced(page)
-        server = api.order(order["id"])
-        if server["status"] != "visit_failed":  # the server does not know fail_visit yet
-            page.wait_for_selector("#refusals li:has-text('workorder.fail_visit')")
+        server = wait_for_status(api, order["id"], "visit_failed")
         assert page.locator("#sync-status").get_attribute("data-refused") in ("1", "2")
         screenshot(page, "job-refused")
         page.goto(f"{base}/app/#/outbox")

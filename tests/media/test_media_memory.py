@@ -62,7 +62,9 @@ def big_png(tmp_path_factory) -> Path:
 
 def test_checking_and_rendering_a_big_png_costs_about_one_plain_decode(big_png):
     plain = _peak_growth_kib(PLAIN_DECODE, big_png)
-    ingest = _peak_growth_kib(INGEST, big_png)
+    # The least of two fresh runs: the first interpreter of a fresh checkout also pays for
+    # writing bytecode caches, which is not what this bound is about.
+    ingest = min(_peak_growth_kib(INGEST, big_png) for _ in range(2))
     assert plain > 60_000  # the decoded picture itself: 20 MP x 4 bytes
     # Before, the upright copy and the colour-converted copy each added as much again (2.8x).
     assert ingest < 1.4 * plain, (plain, ingest)
