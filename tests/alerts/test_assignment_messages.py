@@ -111,3 +111,27 @@ def test_the_readme_receiver_runs_with_one_command_on_the_port_it_names():
         process.terminate()
         process.wait(10)
         process.stdout.close()
+
+
+def test_an_office_edit_of_the_due_time_is_announced_once_and_a_title_edit_is_not(
+        api, world, team, receiver, clock):
+    order = api.create_order(world, assign_to="li", due_at="2026-11-23T08:00:00Z")
+    deliver(api)
+    assert len(receiver.to("/wecom/li")) == 1
+
+    def edit(body: dict, version: int) -> dict:
+        clock.advance(minutes=1)
+        response = api.client.open(f"/api/v1/workorders/{order['id']}", method="PATCH",
+                                   json=body, headers={**api.headers("dispatcher"),
+                                                       "If-Match": f'"{version}"'})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()
+
+    moved = edit({"due_at": "2026-11-23T10:00:00Z"}, order["version"])
+    edit({"title": "Air conditioner still not cooling"}, moved["version"])
+    deliver(api)
+    deliver(api)
+
+    messages = receiver.to("/wecom/li")
+    assert len(messages) == 2
+    assert "截止时间：2026-11-23 10:00 UTC" in markdown(messages[1])
