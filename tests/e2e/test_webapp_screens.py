@@ -63,7 +63,7 @@ def test_knowledge_base_articles_from_pull_are_searched_offline_and_shown_as_tex
         page = context.new_page()
         sign_in(page, base, "engineer", PASSWORD)
         page.wait_for_function("() => window.fieldsync.store.kbArticles()"
-                               ".then(all => all.length === 2)")
+                               ".then(all => all.length === 2)", polling=100)
         context.set_offline(True)
         page.locator("nav a[href='#/kb']").click()
         page.fill("input[name=q]", "压缩机")  # no spaces between Chinese words

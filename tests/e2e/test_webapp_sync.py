@@ -105,7 +105,7 @@ def test_two_tabs_queue_at_once_and_sync_at_once_yet_send_each_mutation_once(
         for tab, page in (("first", first), ("second", second)):
             page.evaluate(QUEUE_AT, [order["id"], at, tab])
         for page in (first, second):
-            page.wait_for_function("() => window.queued === true")
+            page.wait_for_function("() => window.queued === true", polling=100)
         seqs = first.evaluate("fieldsync.store.outbox().then(rows => rows.map(r => r.seq))")
         assert seqs == list(range(1, 31))  # one transaction per seq: no seq taken twice
         context.set_offline(False)  # both tabs hear `online` and sync at the same moment
@@ -143,7 +143,8 @@ def test_a_push_answer_lost_mid_sync_is_resent_and_answered_once(app, api, order
         page.locator(f"li.job[data-id='{order['id']}'] a.open").click()
         page.locator("#action-accept").click()
         page.wait_for_function("() => document.getElementById('sync-status')"
-                               ".dataset.syncing === 'false' && !!window.fieldsync.problem")
+                               ".dataset.syncing === 'false' && !!window.fieldsync.problem",
+                               polling=100)
         assert page.locator("#sync-status").get_attribute("data-pending") == "1"
         page.reload()
         page.wait_for_selector("#action-start")

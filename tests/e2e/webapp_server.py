@@ -58,13 +58,15 @@ def wait_until_synced(page, timeout: float = 20_000) -> None:
     page.wait_for_function(
         "() => { const s = document.getElementById('sync-status');"
         " return s && s.dataset.pending === '0' && s.dataset.syncing === 'false'; }",
-        timeout=timeout)
+        timeout=timeout, polling=100)
 
 
 def wait_for_service_worker(page) -> None:
     """Until the shell is cached and the worker controls the page (offline from here on)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=15_000)
+    # Polled on a timer: requestAnimationFrame (the default) may not fire on an idle page.
+    page.wait_for_function("() => !!navigator.serviceWorker.controller", timeout=15_000,
+                           polling=100)
 
 
 def sync_now(page) -> None:

@@ -23,6 +23,21 @@ export function show(...children) {
   main.replaceChildren(...children.flat().filter(Boolean));
 }
 
+/** What is typed or chosen in the main view's forms that have an id: [form id, name, value]. */
+export function formInput() {
+  return [...document.querySelectorAll("#main form[id] [name]")]
+    .filter((control) => control.type !== "file" && control.type !== "password")
+    .map((control) => [control.form.id, control.name, control.value]);
+}
+
+/** Put input taken by formInput() back into the redrawn forms of the same id. */
+export function restoreFormInput(kept) {
+  for (const [formId, name, value] of kept) {
+    const control = document.getElementById(formId)?.elements.namedItem(name);
+    if (control && "value" in control) control.value = value;
+  }
+}
+
 let toastTimer;
 
 /** A short message at the bottom of the screen (role=status, read by screen readers). */

@@ -4,7 +4,7 @@
 // Only what the job list needs is imported here: on a slow network every module on the first
 // screen's path costs time. The rest loads on first use (and the service worker keeps it all).
 
-import { h, toast } from "./dom.js";
+import { formInput, h, restoreFormInput, toast } from "./dom.js";
 import { language, switchLanguage, t } from "./i18n.js";
 import { jobsScreen } from "./screens/jobs.js";
 import { Store } from "./store.js";
@@ -33,7 +33,29 @@ class App {
     else location.hash = hash;
   }
 
-  async route() {
+  /**
+   * Draw the screen the hash names. Drawings run one at a time and calls made while one waits
+   * share it, so a slow redraw started before the hash changed cannot paint over the screen
+   * the engineer has just opened. `keepInput` carries what was typed or chosen in the screen's
+   * forms across a redraw the engineer did not ask for (a sync that finished).
+   */
+  route({ keepInput = false } = {}) {
+    if (this.waitingRoute) {
+      this.waitingKeepInput &&= keepInput;
+      return this.waitingRoute;
+    }
+    this.waitingKeepInput = keepInput;
+    const drawing = (this.drawing || Promise.resolve()).catch(() => {}).then(() => {
+      this.waitingRoute = null;
+      return this.draw({ keepInput: this.waitingKeepInput });
+    });
+    this.waitingRoute = drawing;
+    this.drawing = drawing;
+    return drawing;
+  }
+
+  async draw({ keepInput }) {
+    const kept = keepInput ? formInput() : [];
     const credentials = await this.credentials();
     this.drawHeader(credentials);
     if (!credentials) {
@@ -44,6 +66,7 @@ class App {
     const load = SCREENS[name] || SCREENS.jobs;
     const screen = await load();
     await screen(this, ...params.map(decodeURIComponent));
+    restoreFormInput(kept);
     this.updateStatus();
   }
 
@@ -97,7 +120,7 @@ class App {
   async rerender() {
     // Redraw the current screen with the new replica, unless the engineer is typing/drawing.
     const busy = document.activeElement?.closest?.("form, .signature");
-    if (!busy) await this.route();
+    if (!busy) await this.route({ keepInput: true });
     else this.updateStatus();
   }
 
