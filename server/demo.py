@@ -13,6 +13,7 @@ from sqlalchemy import select
 from media.store import MediaStore
 from schemas.roles import DISPATCHER, ENGINEER, SUPERVISOR
 from server.clock import utcnow
+from server.database import unit_of_work
 from server.demo_jobs import complete_job, rate_job
 from server.demo_kb import create_articles
 from server.extensions import db
@@ -54,17 +55,18 @@ JOBS = [
 def load_demo(url: str, hash_method: str = "scrypt", *, media_dir: str,
               timezone: str, secret_key: str = "") -> list[str]:
     """Create the demo data unless it exists; the lines to print."""
-    created = False
-    if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
-        _create(hash_method, MediaStore(Path(media_dir)), timezone)
-        created = True
-    supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
-    completed = db.session.scalar(select(WorkOrderRow).where(WorkOrderRow.status == st.COMPLETED)
-                                  .order_by(WorkOrderRow.serial))
-    link = None
-    if completed is not None:
-        link = f"{url}/c/{_demo_link_token(completed, supervisor, secret_key, created)}"
-    db.session.commit()
+    with unit_of_work():
+        created = False
+        if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
+            _create(hash_method, MediaStore(Path(media_dir)), timezone)
+            created = True
+        supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
+        completed = db.session.scalar(select(WorkOrderRow)
+                                      .where(WorkOrderRow.status == st.COMPLETED)
+                                      .order_by(WorkOrderRow.serial))
+        link = None
+        if completed is not None:
+            link = f"{url}/c/{_demo_link_token(completed, supervisor, secret_key, created)}"
     lines = [f"FieldSync demo server: {url}/api/v1/health",
              f"  API reference (OpenAPI): {url}/api/v1/openapi.json",
              f"  supervisor console:      {url}/supervisor/",

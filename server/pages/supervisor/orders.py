@@ -20,6 +20,7 @@ from media.store import MediaStore
 from schemas.formats import is_uuid
 from server.alerts.listing import list_alerts
 from server.clock import utcnow
+from server.database import unit_of_work
 from server.extensions import db
 from server.models import SignoffRow
 from server.pages.supervisor import bp
@@ -55,11 +56,10 @@ def verify(order_id):
         abort(400)
     comment = request.form.get("comment", "").strip()[:2000] or None
     try:
-        orders.verify(order_id, decision, comment, g.user, utcnow())  # the API's own rule
-        db.session.commit()
+        with unit_of_work():
+            orders.verify(order_id, decision, comment, g.user, utcnow())  # the API's own rule
         flash("Approved." if decision == st.APPROVE else "Sent back for rework.")
     except DomainError as exc:
-        db.session.rollback()
         flash(f"Not done: {exc.message}")
     return redirect(url_for("supervisor.order", order_id=order_id), code=303)
 
