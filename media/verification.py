@@ -8,8 +8,13 @@ from datetime import UTC, datetime, timedelta
 from media.exif import CaptureFacts
 from media.geofence import Geofence, geodesic_distance_m
 
-STATUS_ORDER = ("duplicate", "outside_geofence", "time_mismatch", "no_location")
-ADVISORIES = ("near_duplicate", "far_from_start")  # named, but the photo stays verified
+# The verdict codes: the photo's status is the first failed check of STATUS_ORDER, else VERIFIED.
+VERIFIED = "verified"
+DUPLICATE, OUTSIDE_GEOFENCE = "duplicate", "outside_geofence"
+TIME_MISMATCH, NO_LOCATION = "time_mismatch", "no_location"
+NEAR_DUPLICATE, FAR_FROM_START = "near_duplicate", "far_from_start"
+STATUS_ORDER = (DUPLICATE, OUTSIDE_GEOFENCE, TIME_MISMATCH, NO_LOCATION)
+ADVISORIES = (NEAR_DUPLICATE, FAR_FROM_START)  # named, but the photo stays verified
 ELSEWHERE = "used on another order"
 _UNITS = (("day", 1440), ("hour", 60), ("minute", 1))
 
@@ -70,34 +75,34 @@ def verify_photo(
     failed: dict[str, Finding] = {}
     advisories: list[Finding] = []
     if duplicate_of_order is not None:
-        failed["duplicate"] = Finding(
-            "duplicate", f"same image already attached to order {duplicate_of_order}",
+        failed[DUPLICATE] = Finding(
+            DUPLICATE, f"same image already attached to order {duplicate_of_order}",
             f"same image already {ELSEWHERE}")
     distance = None
     if facts.location is None:
-        failed["no_location"] = _plain("no_location", "no GPS position in EXIF")
+        failed[NO_LOCATION] = _plain(NO_LOCATION, "no GPS position in EXIF")
     else:
         distance = round(fence.distance_m(*facts.location), 1)
         if distance > 0:
-            failed["outside_geofence"] = _plain(
-                "outside_geofence", f"taken {_metres(distance)} outside the site geofence")
+            failed[OUTSIDE_GEOFENCE] = _plain(
+                OUTSIDE_GEOFENCE, f"taken {_metres(distance)} outside the site geofence")
     time_problem = _time_problem(facts.taken_at, window_start, window_end)
     if time_problem is not None:
-        failed["time_mismatch"] = _plain("time_mismatch", time_problem)
+        failed[TIME_MISMATCH] = _plain(TIME_MISMATCH, time_problem)
     if near_duplicate_of_photo is not None:
         reason = f"looks like photo {near_duplicate_of_photo} re-encoded or resized"
         advisories.append(Finding(
-            "near_duplicate", reason,
+            NEAR_DUPLICATE, reason,
             f"looks like a photo {ELSEWHERE}, re-encoded or resized"
             if near_duplicate_on_other_order else reason))
     if facts.location is not None and start_location is not None:
         from_start = geodesic_distance_m(*facts.location, *start_location)
         if from_start > far_from_start_m:
             advisories.append(_plain(
-                "far_from_start", f"taken {_metres(from_start)} from where the job was started"))
+                FAR_FROM_START, f"taken {_metres(from_start)} from where the job was started"))
     statuses = [s for s in STATUS_ORDER if s in failed]
     return Verification(
-        status=statuses[0] if statuses else "verified",
+        status=statuses[0] if statuses else VERIFIED,
         distance_m=distance,
         findings=[failed[s] for s in statuses] + advisories,
     )

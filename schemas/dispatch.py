@@ -18,6 +18,7 @@ from schemas.common import (
 )
 from schemas.limits import MAX_PRICE
 from schemas.mutations import CHARGE_KINDS
+from schemas.order_status import VERIFY_DECISIONS
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 
@@ -102,5 +103,5 @@ class CancelInputSchema(Schema):
 
 
 class VerifyInputSchema(Schema):
-    decision = Text(required=True, validate=validate.OneOf(["approve", "rework"]))
+    decision = Text(required=True, validate=validate.OneOf(VERIFY_DECISIONS))
     comment = Text(validate=validate.Length(max=2000))

@@ -12,6 +12,7 @@ from schemas.dispatch import (
     CustomerOutputSchema,
     SiteOutputSchema,
 )
+from schemas.order_status import STATUSES
 from schemas.roles import ROLES
 from schemas.workorder import WorkOrderOutputSchema
 
@@ -49,7 +50,7 @@ class UserListQuerySchema(SearchQuerySchema):
 class WorkOrderListQuerySchema(SearchQuerySchema):
     """`q` matches the number, the title or the customer's name."""
 
-    status = Text()  # checked against the status machine's states by the service
+    status = Text(validate=validate.OneOf(STATUSES))
     engineer_id = UuidStr()
     priority = Text(validate=validate.OneOf(PRIORITIES))
     due_before = AwareDateTime()

@@ -11,8 +11,8 @@ from schemas.auth import LANGUAGES
 from schemas.roles import ROLES
 from server.alerts.commands import alerts, scheduler_command
 from server.clock import utcnow
+from server.database import unit_of_work
 from server.demo import load_demo
-from server.extensions import db
 from server.services import users
 from sync.errors import DomainError
 
@@ -48,11 +48,11 @@ def user():
 def create_user(username, role, password, name, region, language):
     """Create a user."""
     try:
-        created = users.create_user(username=username, password=password, role=role,
-                                    name=name or username, region=region, language=language,
-                                    now=utcnow(),
-                                    hash_method=current_app.config["PASSWORD_HASH_METHOD"])
-        db.session.commit()
+        with unit_of_work():
+            created = users.create_user(username=username, password=password, role=role,
+                                        name=name or username, region=region, language=language,
+                                        now=utcnow(),
+                                        hash_method=current_app.config["PASSWORD_HASH_METHOD"])
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"created {created.role} {created.username} ({created.id})")
@@ -63,8 +63,8 @@ def create_user(username, role, password, name, region, language):
 def revoke_tokens(username):
     """Revoke every token of a user (lost device, staff leaving)."""
     try:
-        count = users.revoke_all_tokens(username, utcnow())
-        db.session.commit()
+        with unit_of_work():
+            count = users.revoke_all_tokens(username, utcnow())
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"revoked {count} token(s) of {username}")
@@ -80,8 +80,8 @@ def set_password(username, password):
     from sync.errors import DomainError
 
     try:
-        accounts.set_password(username, password, current_app.config["PASSWORD_HASH_METHOD"])
-        db.session.commit()
+        with unit_of_work():
+            accounts.set_password(username, password, current_app.config["PASSWORD_HASH_METHOD"])
     except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"password of {username} changed")

@@ -11,20 +11,23 @@ from pathlib import Path
 from sqlalchemy import select
 
 from media.store import MediaStore
+from schemas.roles import DISPATCHER, ENGINEER, SUPERVISOR
 from server.clock import utcnow
+from server.database import unit_of_work
 from server.demo_jobs import complete_job, rate_job
 from server.demo_kb import create_articles
 from server.extensions import db
 from server.models import User, WorkOrderRow
 from server.services import catalog, customers, orders, timeline, tokens, users
 from server.services.sites import create_site
+from sync import status as st
 
 PASSWORD = "fieldsync-demo"
 PEOPLE = [
-    ("dispatcher", "dispatcher", "Chen Jing (dispatch)", "Nanshan"),
-    ("supervisor", "supervisor", "Liu Wei (supervisor)", "Nanshan"),
-    ("engineer1", "engineer", "Wang Fang", "Nanshan"),
-    ("engineer2", "engineer", "Zhang Lei", "Futian"),
+    ("dispatcher", DISPATCHER, "Chen Jing (dispatch)", "Nanshan"),
+    ("supervisor", SUPERVISOR, "Liu Wei (supervisor)", "Nanshan"),
+    ("engineer1", ENGINEER, "Wang Fang", "Nanshan"),
+    ("engineer2", ENGINEER, "Zhang Lei", "Futian"),
 ]
 CATALOG = [
     ("CALLOUT", "callout", "Call-out fee", "visit", "80.00", "0.06"),
@@ -52,17 +55,18 @@ JOBS = [
 def load_demo(url: str, hash_method: str = "scrypt", *, media_dir: str,
               timezone: str, secret_key: str = "") -> list[str]:
     """Create the demo data unless it exists; the lines to print."""
-    created = False
-    if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
-        _create(hash_method, MediaStore(Path(media_dir)), timezone)
-        created = True
-    supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
-    completed = db.session.scalar(select(WorkOrderRow).where(WorkOrderRow.status == "completed")
-                                  .order_by(WorkOrderRow.serial))
-    link = None
-    if completed is not None:
-        link = f"{url}/c/{_demo_link_token(completed, supervisor, secret_key, created)}"
-    db.session.commit()
+    with unit_of_work():
+        created = False
+        if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
+            _create(hash_method, MediaStore(Path(media_dir)), timezone)
+            created = True
+        supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
+        completed = db.session.scalar(select(WorkOrderRow)
+                                      .where(WorkOrderRow.status == st.COMPLETED)
+                                      .order_by(WorkOrderRow.serial))
+        link = None
+        if completed is not None:
+            link = f"{url}/c/{_demo_link_token(completed, supervisor, secret_key, created)}"
     lines = [f"FieldSync demo server: {url}/api/v1/health",
              f"  API reference (OpenAPI): {url}/api/v1/openapi.json",
              f"  supervisor console:      {url}/supervisor/",

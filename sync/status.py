@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+# The states live with the schemas (the bottom layer, which validates with them); the machine
+# that moves between them is here, and sync's callers read both from this module.
+from schemas.order_status import (  # noqa: F401
+    ACCEPTED,
+    APPROVE,
+    ASSIGNED,
+    AWAITING_SERVICE,
+    CANCELLED,
+    COMPLETED,
+    IN_PROGRESS,
+    NOT_YET_COMPLETED,
+    OPEN,
+    REWORK,
+    STATUSES,
+    VERIFIED,
+    VERIFY_DECISIONS,
+    VISIT_FAILED,
+)
 from sync.errors import Conflict
-
-OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS = "open", "assigned", "accepted", "in_progress"
-COMPLETED, VERIFIED, CANCELLED = "completed", "verified", "cancelled"
-VISIT_FAILED = "visit_failed"
-STATUSES = (OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS, VISIT_FAILED, COMPLETED, VERIFIED,
-            CANCELLED)
-NOT_YET_COMPLETED = (OPEN, ASSIGNED, ACCEPTED, IN_PROGRESS)
-# A failed visit is not completed either: the office may reassign, revisit or cancel it.
-AWAITING_SERVICE = (*NOT_YET_COMPLETED, VISIT_FAILED)
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -19,8 +28,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "accept": ((ASSIGNED,), ACCEPTED),
     "start": ((ACCEPTED,), IN_PROGRESS),
     "complete": ((IN_PROGRESS,), COMPLETED),
-    "approve": ((COMPLETED,), VERIFIED),
-    "rework": ((COMPLETED,), IN_PROGRESS),
+    APPROVE: ((COMPLETED,), VERIFIED),
+    REWORK: ((COMPLETED,), IN_PROGRESS),
     "cancel": (AWAITING_SERVICE, CANCELLED),
     "fail_visit": ((ACCEPTED, IN_PROGRESS), VISIT_FAILED),
     "revisit": ((VISIT_FAILED,), ASSIGNED),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from server.alerts import messages, outbox
 from server.alerts.adapters import SendResult, adapter_for
+from server.database import unit_of_work
 from server.models import Alert, AlertDelivery, User, WorkOrderRow
 
 log = logging.getLogger(__name__)
@@ -23,8 +24,8 @@ def deliver(session: Session, clock: Callable[[], datetime], config: dict) -> Co
     summary: Counter = Counter()
     with httpx.Client(timeout=config["ALERT_HTTP_TIMEOUT"]) as client:
         for _ in range(MAX_BATCHES):
-            claimed = outbox.claim(session, clock(), config)
-            session.commit()
+            with unit_of_work(session):
+                claimed = outbox.claim(session, clock(), config)
             summary["deferred"] += claimed.deferred
             if not claimed.ids and not claimed.deferred:
                 break  # deferred rows moved past now, so every batch makes progress
@@ -39,14 +40,12 @@ def _deliver_one(session: Session, client: httpx.Client, delivery_id: int,
     try:
         outcome = _send(session, client, delivery_id, clock(), config)
     except Exception as exc:  # a bug, not the endpoint: recorded as a retry, logged
-        session.rollback()
         log.exception("alert delivery %s failed unexpectedly", delivery_id)
         outcome = SendResult("retry", f"unexpected error: {type(exc).__name__}")
     try:
-        state = outbox.record(session, delivery_id, outcome, clock(), config)
-        session.commit()
+        with unit_of_work(session):
+            state = outbox.record(session, delivery_id, outcome, clock(), config)
     except Exception:  # the lease runs out and the row is sent again
-        session.rollback()
         log.exception("recording alert delivery %s failed", delivery_id)
         return "error"
     return state
@@ -54,10 +53,10 @@ def _deliver_one(session: Session, client: httpx.Client, delivery_id: int,
 
 def _send(session: Session, client: httpx.Client, delivery_id: int, now: datetime,
           config: dict):
-    delivery = session.get(AlertDelivery, delivery_id)
-    kind, url = delivery.kind, delivery.url
-    message = render(session, delivery, now, config)
-    session.rollback()  # no transaction (nor SQLite lock) is held while the network waits
+    with unit_of_work(session):  # ended before the send: no transaction (nor SQLite lock)
+        delivery = session.get(AlertDelivery, delivery_id)  # is held while the network waits
+        kind, url = delivery.kind, delivery.url
+        message = render(session, delivery, now, config)
     return adapter_for(kind, config).send(client, url, message)
 
 

@@ -10,7 +10,7 @@ from sync import status as st
 # A failed visit stays overdue past due_at (the customer still waits) but raises no warning or
 # escalation: those time the engineer's assignment, and the next step is the office's revisit,
 # which starts a new assignment and restarts their clocks.
-OPEN_STATUSES = (*st.NOT_YET_COMPLETED, st.VISIT_FAILED)
+OPEN_STATUSES = st.AWAITING_SERVICE
 DEFAULT_HOURS = {"warning": 4.0, "escalation": 6.0}
 ANY_PRIORITY = "*"
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from schemas.roles import SUPERVISOR
 from server.alerts import locks, outbox, rules
+from server.database import unit_of_work
 from server.models import Alert, User, WorkOrderRow
 from server.models.types import new_id
 
@@ -34,9 +35,13 @@ class Candidate:
 
 def scan(session: Session, now: datetime, config: dict) -> ScanResult:
     """Raise every alert due at `now` in one transaction (committed here)."""
-    if not locks.try_transaction_lock(session, SCAN_LOCK):
-        session.rollback()
-        return ScanResult(skipped=True)
+    with unit_of_work(session):
+        if not locks.try_transaction_lock(session, SCAN_LOCK):
+            return ScanResult(skipped=True)
+        return _raise_due(session, now, config)
+
+
+def _raise_due(session: Session, now: datetime, config: dict) -> ScanResult:
     result = ScanResult()
     supervisors = None
     for rule in rules.RULES:
@@ -50,7 +55,6 @@ def scan(session: Session, now: datetime, config: dict) -> ScanResult:
                                      supervisors if rule.to_supervisors else [])
             result.raised += 1
             result.deliveries += outbox.enqueue(session, alert_id, recipients, now)
-    session.commit()
     return result
 
 

@@ -12,6 +12,7 @@ from marshmallow import Schema, ValidationError
 from schemas.common import first_errors
 from schemas.roles import ROLES
 from server.clock import utcnow
+from server.database import unit_of_work
 from server.extensions import db, limiter
 from server.services.users import resolve_token
 from sync.errors import BadRequest, Forbidden, Unauthorized, UnsupportedMediaType, ValidationFailed
@@ -76,8 +77,7 @@ def endpoint(bp: Blueprint, rule: str, *, methods: list[str], roles: tuple[str, 
     `rate_limit` is a callable giving a Flask-Limiter limit string."""
 
     def decorate(fn):
-        @wraps(fn)
-        def view(**kwargs):
+        def answer(**kwargs):
             if snapshot and db.session.get_bind().dialect.name == "postgresql":
                 db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             if roles is not None:
@@ -88,9 +88,15 @@ def endpoint(bp: Blueprint, rule: str, *, methods: list[str], roles: tuple[str, 
                 # A query string is flat and decoded with replacement characters; its
                 # fields judge NUL themselves (a cursor answers invalid_cursor).
                 kwargs["query"] = load(query(), request.args.to_dict(), screen=False)
-            result = fn(**kwargs)
-            if request.method not in ("GET", "HEAD"):
-                db.session.commit()
+            return fn(**kwargs)
+
+        @wraps(fn)
+        def view(**kwargs):
+            if request.method in ("GET", "HEAD"):
+                result = answer(**kwargs)  # reads: the request's end drops the transaction
+            else:
+                with unit_of_work():
+                    result = answer(**kwargs)
             if isinstance(result, Response):
                 return result
             if isinstance(result, tuple):  # (body, status) where the status varies

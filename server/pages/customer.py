@@ -14,7 +14,8 @@ from media.store import MediaStore
 from schemas.formats import parse_time
 from schemas.public import COMPLAINT_TAGS, PRAISE_TAGS, RatingInputSchema
 from server.clock import utcnow
-from server.extensions import db, limiter
+from server.database import unit_of_work
+from server.extensions import limiter
 from server.limits import public_limit, rating_limit
 from server.pages import forbid_framing
 from server.services import customer_links, customers_public, photos
@@ -68,15 +69,13 @@ def rate(token):
     if request.form.get("comment", "").strip():
         form["comment"] = request.form["comment"].strip()
     try:
-        data = RatingInputSchema().load({k: v for k, v in form.items() if v is not None})
-        customers_public.rate(row, data, utcnow())
-        db.session.commit()
+        with unit_of_work():
+            data = RatingInputSchema().load({k: v for k, v in form.items() if v is not None})
+            customers_public.rate(row, data, utcnow())
     except ValidationError as exc:
-        db.session.rollback()
         return _render(customers_public.public_view(row, token), token,
                        errors=exc.messages, status=422)
     except DomainError:
-        db.session.rollback()
         return redirect(url_for("customer.order_page", token=token), code=303)
     return redirect(url_for("customer.order_page", token=token, rated=1), code=303)
 

@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from media.site_map import site_map
+from media.verification import (
+    DUPLICATE,
+    NEAR_DUPLICATE,
+    NO_LOCATION,
+    OUTSIDE_GEOFENCE,
+    TIME_MISMATCH,
+)
 from schemas.roles import ENGINEER
 from server.extensions import db
 from server.models import Alert, Site, TimelineEvent, User, WorkOrderRow
@@ -15,13 +22,13 @@ from sync import status as st
 from sync.document import to_document
 from sync.money import money_str, totals
 
-PHOTO_FLAGS = ("outside_geofence", "time_mismatch", "duplicate", "no_location")
-FLAGS = PHOTO_FLAGS + ("near_duplicate", "ad_hoc_charge", "signed_more_than_once",
+PHOTO_FLAGS = (OUTSIDE_GEOFENCE, TIME_MISMATCH, DUPLICATE, NO_LOCATION)
+FLAGS = PHOTO_FLAGS + (NEAR_DUPLICATE, "ad_hoc_charge", "signed_more_than_once",
                        "rejected_mutations", "alerts")
 FLAG_LABELS = {
-    "outside_geofence": "photo outside geofence", "time_mismatch": "photo time mismatch",
-    "duplicate": "duplicate photo", "no_location": "photo without location",
-    "near_duplicate": "near-duplicate photo", "ad_hoc_charge": "ad-hoc charge",
+    OUTSIDE_GEOFENCE: "photo outside geofence", TIME_MISMATCH: "photo time mismatch",
+    DUPLICATE: "duplicate photo", NO_LOCATION: "photo without location",
+    NEAR_DUPLICATE: "near-duplicate photo", "ad_hoc_charge": "ad-hoc charge",
     "signed_more_than_once": "signed more than once",
     "rejected_mutations": "rejected sync actions", "alerts": "overdue alerts",
 }
@@ -30,8 +37,8 @@ FLAG_LABELS = {
 def order_flags(row: WorkOrderRow, rejected: int, alerts: int) -> list[str]:
     """Everything about a completed order that needs a supervisor's attention."""
     flags = {p.verification.get("status") for p in row.photos} & set(PHOTO_FLAGS)
-    if any("near_duplicate" in p.verification.get("codes", ()) for p in row.photos):
-        flags.add("near_duplicate")
+    if any(NEAR_DUPLICATE in p.verification.get("codes", ()) for p in row.photos):
+        flags.add(NEAR_DUPLICATE)
     if any(c.catalog_code is None and c.removed_at is None for c in row.charges):
         flags.add("ad_hoc_charge")
     if len(row.signoffs) > 1:

@@ -14,7 +14,7 @@ from server.models import Customer, Site, User, WorkOrderRow
 from server.services import lists
 from sync import status as st
 
-OPEN_WORK = tuple(s for s in st.STATUSES if s not in (st.COMPLETED, st.VERIFIED, st.CANCELLED))
+OPEN_WORK = st.AWAITING_SERVICE
 CUSTOMER_MATCHES = 10
 
 

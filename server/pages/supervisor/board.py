@@ -17,6 +17,7 @@ from schemas.dispatch import PRIORITIES, WorkOrderInputSchema
 from schemas.formats import is_uuid
 from schemas.lists import WorkOrderPatchSchema
 from server.clock import utcnow
+from server.database import unit_of_work
 from server.extensions import db
 from server.models import Site
 from server.pages.supervisor import bp
@@ -58,7 +59,6 @@ def _local_time(text: str) -> str | None:
 
 
 def _refused(message: str):
-    db.session.rollback()
     flash(f"Not done: {message}")
     return _back()
 
@@ -78,9 +78,9 @@ def create_order():
            "due_at": _local_time(form.get("due_at", "")),
            "assigned_engineer_id": form.get("engineer_id") or None}
     try:
-        data = WorkOrderInputSchema().load({k: v for k, v in raw.items() if v is not None})
-        row, token = orders.create_work_order(data, g.user, utcnow())
-        db.session.commit()
+        with unit_of_work():
+            data = WorkOrderInputSchema().load({k: v for k, v in raw.items() if v is not None})
+            row, token = orders.create_work_order(data, g.user, utcnow())
     except ValidationError as exc:
         return _refused(_fields_message(exc))
     except DomainError as exc:
@@ -94,8 +94,8 @@ def create_order():
 @console_view
 def assign(order_id):
     try:
-        row = orders.assign(order_id, request.form.get("engineer_id", ""), g.user, utcnow())
-        db.session.commit()
+        with unit_of_work():
+            row = orders.assign(order_id, request.form.get("engineer_id", ""), g.user, utcnow())
     except DomainError as exc:
         return _refused(exc.message)
     flash(f"{row.number} assigned.")
@@ -106,11 +106,11 @@ def assign(order_id):
 @console_view
 def schedule(order_id):
     try:
-        changes = WorkOrderPatchSchema().load({"due_at": _local_time(
-            request.form.get("due_at", ""))})
-        version = int(request.form.get("version", ""))
-        row = orders.edit(order_id, changes, {version}, g.user, utcnow())
-        db.session.commit()
+        with unit_of_work():
+            changes = WorkOrderPatchSchema().load({"due_at": _local_time(
+                request.form.get("due_at", ""))})
+            version = int(request.form.get("version", ""))
+            row = orders.edit(order_id, changes, {version}, g.user, utcnow())
     except ValidationError as exc:
         return _refused(_fields_message(exc))
     except ValueError:

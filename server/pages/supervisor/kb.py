@@ -22,7 +22,7 @@ from marshmallow import ValidationError
 from schemas.auth import LANGUAGES
 from schemas.kb import ArticleInputSchema
 from server.clock import utcnow
-from server.extensions import db
+from server.database import unit_of_work
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import console_view
 from server.pages.supervisor.reports import csv_cell
@@ -94,13 +94,12 @@ def _save(article):
     if request.form.get("action") == "preview":
         return _editor(article, data)
     try:
-        if article is None:
-            article = kb.create(parsed, g.user, utcnow())
-        else:
-            article = kb.replace(article.id, parsed, g.user, utcnow())
-        db.session.commit()
+        with unit_of_work():
+            if article is None:
+                article = kb.create(parsed, g.user, utcnow())
+            else:
+                article = kb.replace(article.id, parsed, g.user, utcnow())
     except DomainError as exc:
-        db.session.rollback()
         return _editor(article, data, {"_": [exc.message]}, 409)
     flash(f"Saved version {article.version}.")
     return redirect(url_for("supervisor.kb_edit", article_id=article.id), code=303)
@@ -110,10 +109,9 @@ def _save(article):
 @console_view
 def kb_retire(article_id):
     try:
-        kb.retire(article_id, g.user, utcnow())
-        db.session.commit()
+        with unit_of_work():
+            kb.retire(article_id, g.user, utcnow())
     except DomainError:
-        db.session.rollback()
         abort(404)
     flash("Retired: it leaves every device on their next sync.")
     return redirect(url_for("supervisor.kb_edit", article_id=article_id), code=303)

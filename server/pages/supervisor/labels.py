@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from media import verification as verdict
 from server.pages.supervisor import bp
+from sync import status as st
 
 STATUSES = {
-    "open": _l("open"), "assigned": _l("assigned"), "accepted": _l("accepted"),
-    "in_progress": _l("in progress"), "completed": _l("completed"),
-    "verified": _l("verified"), "cancelled": _l("cancelled"),
-    "visit_failed": _l("visit failed"),
+    st.OPEN: _l("open"), st.ASSIGNED: _l("assigned"), st.ACCEPTED: _l("accepted"),
+    st.IN_PROGRESS: _l("in progress"), st.COMPLETED: _l("completed"),
+    st.VERIFIED: _l("verified"), st.CANCELLED: _l("cancelled"),
+    st.VISIT_FAILED: _l("visit failed"),
 }
 
 FLAGS = {
-    "outside_geofence": _l("photo outside geofence"), "time_mismatch": _l("photo time mismatch"),
-    "duplicate": _l("duplicate photo"), "no_location": _l("photo without location"),
-    "near_duplicate": _l("near-duplicate photo"), "ad_hoc_charge": _l("ad-hoc charge"),
+    verdict.OUTSIDE_GEOFENCE: _l("photo outside geofence"),
+    verdict.TIME_MISMATCH: _l("photo time mismatch"),
+    verdict.DUPLICATE: _l("duplicate photo"), verdict.NO_LOCATION: _l("photo without location"),
+    verdict.NEAR_DUPLICATE: _l("near-duplicate photo"), "ad_hoc_charge": _l("ad-hoc charge"),
     "signed_more_than_once": _l("signed more than once"),
     "rejected_mutations": _l("rejected sync actions"), "alerts": _l("overdue alerts"),
 }

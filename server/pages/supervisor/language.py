@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort, g, redirect, request
 
-from server.extensions import db
+from server.database import unit_of_work
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import back_to, console_user, console_view
 
@@ -32,6 +32,6 @@ def choose_language():
     language = request.form.get("language")
     if language not in CONSOLE_LOCALES:
         abort(400)
-    g.user.console_language = language
-    db.session.commit()
+    with unit_of_work():
+        g.user.console_language = language
     return redirect(back_to(request.form.get("next", "")), code=303)

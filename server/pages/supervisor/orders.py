@@ -20,11 +20,13 @@ from media.store import MediaStore
 from schemas.formats import is_uuid
 from server.alerts.listing import list_alerts
 from server.clock import utcnow
+from server.database import unit_of_work
 from server.extensions import db
 from server.models import SignoffRow
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import console_view, supervisors_only
 from server.services import audit, kb_usage, orders, photos
+from sync import status as st
 from sync.errors import DomainError
 
 
@@ -50,15 +52,14 @@ def _alerts(order_id: str) -> list[dict]:
 def verify(order_id):
     supervisors_only()
     decision = request.form.get("decision")
-    if decision not in ("approve", "rework"):
+    if decision not in st.VERIFY_DECISIONS:
         abort(400)
     comment = request.form.get("comment", "").strip()[:2000] or None
     try:
-        orders.verify(order_id, decision, comment, g.user, utcnow())  # the API's own rule
-        db.session.commit()
-        flash("Approved." if decision == "approve" else "Sent back for rework.")
+        with unit_of_work():
+            orders.verify(order_id, decision, comment, g.user, utcnow())  # the API's own rule
+        flash("Approved." if decision == st.APPROVE else "Sent back for rework.")
     except DomainError as exc:
-        db.session.rollback()
         flash(f"Not done: {exc.message}")
     return redirect(url_for("supervisor.order", order_id=order_id), code=303)
 
