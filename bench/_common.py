@@ -298,6 +298,11 @@ class Seeder:
                 dict(entity_type="workorder", entity_id=o["id"],
                      audience=o["assigned_engineer_id"], visible=True, seq=first_seq + i)
                 for i, o in enumerate(orders)])
+        # As the application would have: each order's pull document rendered beside it.
+        from server.services.order_documents import backfill
+
+        with self.engine.begin() as connection:
+            backfill(connection)
 
     def check_consistent(self) -> None:
         """The counters equal what was handed out, as the services would leave them."""

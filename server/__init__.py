@@ -20,7 +20,7 @@ from server.api import register as register_api
 from server.database import configure_engine, writes_expected
 from server.extensions import babel, compress, csrf, db, limiter, migrate
 from server.pages import register as register_pages
-from server.services import feed
+from server.services import feed, order_documents
 
 
 def _json_default(value):
@@ -98,6 +98,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     babel.init_app(app, locale_selector=_locale)
 
+    order_documents.install()
     feed.install()
     errors.register(app)
     register_api(app)

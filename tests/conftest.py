@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests import databases, samples
+from tests import databases, documents_check, samples
 from tests.api import Api
 
 
@@ -67,9 +67,12 @@ def app(database_url, tmp_path, clock):
                       "PUBLIC_URL": "http://fieldsync.test", "CLOCK": clock,
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
     yield app
+    # Whatever the test wrote, each order's stored pull document must match its rows.
+    stale = documents_check.stale_documents(app)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    assert not stale, f"stored pull documents that differ from a fresh render: {stale}"
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Blueprint, current_app, g
+from flask import Blueprint, Response, current_app, g
 
 from media.store import MediaStore
 from schemas.roles import ENGINEER
@@ -15,7 +15,7 @@ from server.clock import utcnow
 from server.extensions import compress
 from server.services.pull_store import SqlPullStorage
 from server.services.sync_store import push_from_device
-from sync.pull import pull as pull_changes
+from sync.pull import pull_json
 
 bp = Blueprint("sync", __name__)
 
@@ -36,5 +36,5 @@ def push(body):
           summary="What changed in the engineer's scope since the cursor", snapshot=True)
 @compress.compressed()
 def pull(query):
-    return pull_changes(SqlPullStorage(), g.user.id, query.get("cursor"),
-                        query.get("limit", 500))
+    return Response(pull_json(SqlPullStorage(), g.user.id, query.get("cursor"),
+                              query.get("limit", 500)), mimetype="application/json")

@@ -13,6 +13,7 @@ from server.models.workorders import (
     PhotoRow,
     SignoffRow,
     TimelineEvent,
+    WorkOrderDocument,
     WorkOrderRow,
 )
 
@@ -20,5 +21,5 @@ __all__ = [
     "Alert", "AlertDelivery", "AlertSend", "ApiToken", "CatalogItem", "CatalogPrice",
     "ChargeLineRow", "Counter", "Customer", "FeedEntry", "KbArticle", "KbUsage", "NoteRow",
     "PhotoRow", "Rating", "SignoffRow", "Site", "SyncClient", "SyncMutation", "TimelineEvent",
-    "User", "WorkOrderRow",
+    "User", "WorkOrderDocument", "WorkOrderRow",
 ]

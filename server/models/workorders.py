@@ -142,3 +142,14 @@ class TimelineEvent(db.Model):
     device_id: Mapped[str | None] = mapped_column(String(200))
 
     __table_args__ = (Index("ix_timeline_order", "work_order_id", "id"),)
+
+
+class WorkOrderDocument(db.Model):
+    """The order as an engineer pulls it, encoded once when the order changes (customer and
+    site are left out and joined at read time), so a pull page reads text instead of
+    rebuilding documents."""
+
+    __tablename__ = "work_order_documents"
+
+    work_order_id: Mapped[str] = mapped_column(ForeignKey("work_orders.id"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)

@@ -68,20 +68,35 @@ def to_aggregate(row: WorkOrderRow) -> WorkOrder:
     return order
 
 
-def load_aggregates(order_ids: list[str]) -> dict[str, WorkOrder]:
+CUSTOMER_COLUMNS = (Customer.id, Customer.name, Customer.phone, Customer.address,
+                    Customer.language)
+SITE_COLUMNS = (Site.id, Site.customer_id, Site.address, Site.region, Site.lat, Site.lon,
+                Site.geofence, Site.radius_m, Site.timezone)
+
+
+def load_places(customer_ids, site_ids, session=None) -> tuple[dict[str, dict], dict[str, dict]]:
+    """The customer and site documents by id, in two queries."""
+    session = session if session is not None else db.session
+    customers = {c.id: customer_document(c) for c in session.execute(
+        select(*CUSTOMER_COLUMNS).where(Customer.id.in_(set(customer_ids))))}
+    sites = {s.id: site_document(s) for s in session.execute(
+        select(*SITE_COLUMNS).where(Site.id.in_(set(site_ids))))}
+    return customers, sites
+
+
+def load_aggregates(order_ids: list[str], session=None) -> dict[str, WorkOrder]:
     """Many orders at once, as aggregates, from plain column reads: one query for the orders,
-    one for their customers and sites, one per kind of child, whatever the number of orders."""
+    one for their customers and sites, one per kind of child, whatever the number of orders.
+    `session` may be a Session or a bare Connection (the migration's backfill)."""
     if not order_ids:
         return {}
+    session = session if session is not None else db.session
     orders = {}
     columns = [getattr(WorkOrderRow, name) for name in SCALARS]
-    rows = db.session.execute(select(WorkOrderRow.id, WorkOrderRow.customer_id,
-                                     WorkOrderRow.site_id, *columns)
-                              .where(WorkOrderRow.id.in_(order_ids))).all()
-    customers = {c.id: customer_document(c) for c in db.session.scalars(
-        select(Customer).where(Customer.id.in_({r[1] for r in rows})))}
-    sites = {s.id: site_document(s) for s in db.session.scalars(
-        select(Site).where(Site.id.in_({r[2] for r in rows})))}
+    rows = session.execute(select(WorkOrderRow.id, WorkOrderRow.customer_id,
+                                  WorkOrderRow.site_id, *columns)
+                           .where(WorkOrderRow.id.in_(order_ids))).all()
+    customers, sites = load_places([r[1] for r in rows], [r[2] for r in rows], session)
     for order_id, customer_id, site_id, *values in rows:
         order = WorkOrder(id=order_id, **dict(zip(SCALARS, values, strict=True)))
         order.customer, order.site = customers[customer_id], sites[site_id]
@@ -93,7 +108,7 @@ def load_aggregates(order_ids: list[str]) -> dict[str, WorkOrder]:
         statement = statement.where(model.work_order_id.in_(order_ids))
         if charges:
             statement = statement.where(ChargeLineRow.removed_at.is_(None))
-        for order_id, *values in db.session.execute(
+        for order_id, *values in session.execute(
                 statement.order_by(model.work_order_id, model.position)):
             if charges:
                 *values, priced_at = values
