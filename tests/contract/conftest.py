@@ -15,6 +15,7 @@ from sync.mutations import Actor, MutationContext
 from sync.orders import assign
 from sync.pull import pull
 from sync.push import Envelope, push
+from tests.contract.media_stores import media_harness  # noqa: F401 - the media stores' harness
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
