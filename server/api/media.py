@@ -10,6 +10,7 @@ from server.extensions import db
 from server.media_http import rendition_answer, stream_original
 from server.media_store import media_store
 from server.services import photos
+from sync.errors import ValidationFailed
 
 bp = Blueprint("media", __name__)
 CHUNK = 64 * 1024
@@ -58,7 +59,7 @@ def exists(sha256):
     store = media_store()
     try:
         found = store.exists(sha256)
-    except Exception:  # noqa: BLE001 - a malformed name is simply not there
+    except ValidationFailed:  # a malformed name is simply not there; a store failure is a 500
         found = False
     return Response(status=200 if found else 404)
 
