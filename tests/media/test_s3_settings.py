@@ -65,3 +65,22 @@ def test_the_bucket_gets_one_put_with_the_verified_sha256_to_check(tmp_path, s3_
     assert len(sent) == 1
     assert sent[0]["x-amz-checksum-sha256"] == base64.b64encode(digest).decode()
     assert sent[0]["Content-Type"] == "image/jpeg"
+
+
+def test_the_environment_alone_points_the_server_at_the_bucket(tmp_path, monkeypatch,
+                                                               s3_client, s3_bucket):
+    from server import create_app
+    from server.media_store import media_store
+
+    monkeypatch.setenv("FIELDSYNC_MEDIA_URL", f"s3://{s3_bucket}/from-env")
+    monkeypatch.setenv("FIELDSYNC_MEDIA_DIR", str(tmp_path / "media"))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    app = create_app({"SECRET_KEY": "x"})
+    data = make_photo(tmp_path / "a.jpg").read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    with app.app_context():
+        store = media_store()
+        assert isinstance(store, S3Store) and store.prefix == "from-env/"
+        store.ingest([data], digest, max_bytes=10**7, max_pixels=10**8)
+    key = f"from-env/{digest[:2]}/{digest[2:4]}/{digest}"
+    assert s3_client.get_object(Bucket=s3_bucket, Key=key)["Body"].read() == data
