@@ -1,23 +1,25 @@
-"""Content-addressed photo storage: stream, hash, validate, then publish atomically."""
+"""The media store's interface: images named by the SHA-256 of their bytes, published only
+after they were hashed and checked, with the renditions made from them kept beside."""
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import os
 import re
-import tempfile
-import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from media.decode import DEFAULT_LIMITS, ImageInfo, inspect_image
-from sync.errors import TooLarge, ValidationFailed
+from media.staging import STALE_PART_AGE, Staging, write_hashing
+from sync.errors import ValidationFailed
+
+__all__ = ["STALE_PART_AGE", "IngestResult", "MediaStore", "StoredMedia", "check_sha256"]
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-STALE_PART_AGE = timedelta(hours=1)
+# Renditions kept per image: the pHash (text), the thumbnail and the EXIF-free customer copy.
+RENDITIONS = {"phash": ".txt", "thumbnail": ".jpg", "customer": ".jpg"}
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,17 @@ class IngestResult:
     info: ImageInfo
 
 
-def _check_sha256(sha256: object) -> str:
+@dataclass
+class StoredMedia:
+    """An open stored image: its bytes as a stream (close it), their length and media type."""
+
+    stream: BinaryIO
+    size: int
+    mime: str
+
+
+def check_sha256(sha256: object) -> str:
+    """`sha256` if it is 64 lowercase hex digits, else ValidationFailed (invalid_sha256)."""
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
         raise ValidationFailed(
             "A media name must be a SHA-256 in 64 lowercase hex digits.", code="invalid_sha256"
@@ -38,39 +50,29 @@ def _check_sha256(sha256: object) -> str:
     return sha256
 
 
-class MediaStore:
-    """Images on disk under `root`, named by the SHA-256 of their bytes."""
+def check_rendition(kind: str) -> str:
+    """The file suffix of a known rendition kind (ValueError for any other)."""
+    if kind not in RENDITIONS:
+        raise ValueError(f"unknown rendition {kind!r}")
+    return RENDITIONS[kind]
 
-    def __init__(self, root: Path, *, stale_part_age: timedelta = STALE_PART_AGE):
-        self.root = Path(root)
-        self.stale_part_age = stale_part_age
 
-    def path_for(self, sha256: str) -> Path:
-        """Where the image with this hash lives (whether or not it is there)."""
-        _check_sha256(sha256)
-        return self.root / sha256[:2] / sha256[2:4] / sha256
+class MediaStore(ABC):
+    """Content-addressed images. Uploads are staged on local disk (`staging`) and published
+    under their verified hash; every read of stored bytes goes through this interface."""
 
-    def exists(self, sha256: str) -> bool:
-        """Whether the image with this hash is stored."""
-        return self.path_for(sha256).is_file()
+    def __init__(self, staging: Staging):
+        self.staging = staging
 
     def ingest(
         self, chunks: Iterable[bytes], expected_sha256: str, *, max_bytes: int, max_pixels: int,
         max_side: int = DEFAULT_LIMITS.max_side,
     ) -> IngestResult:
         """Store an uploaded image if its bytes match `expected_sha256` and it is a valid image."""
-        target = self.path_for(expected_sha256)
-        tmp_dir = self.root / "tmp"
-        tmp_dir.mkdir(parents=True, exist_ok=True)
+        check_sha256(expected_sha256)
         self.remove_stale_parts()
-        # Same filesystem as the target, so the final os.replace is an atomic rename.
-        fd, tmp_name = tempfile.mkstemp(dir=tmp_dir, suffix=".part")
-        tmp = Path(tmp_name)
-        # Held while the bytes arrive; the kernel drops it when a killed worker's fd goes, so
-        # remove_stale_parts can tell a dead upload from a slow one.
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        try:
-            size, actual = _write_hashing(fd, chunks, max_bytes)
+        with self.staging.part() as part:
+            size, actual = write_hashing(part, chunks, max_bytes)
             if actual != expected_sha256:
                 raise ValidationFailed(
                     "The uploaded bytes do not match the SHA-256 they were sent under.",
@@ -78,60 +80,35 @@ class MediaStore:
                     expected_sha256=expected_sha256,
                     actual_sha256=actual,
                 )
-            info = inspect_image(tmp, max_pixels=max_pixels, max_side=max_side)
-            if target.is_file():
-                return IngestResult(created=False, sha256=actual, size=size, info=info)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, target)
-            return IngestResult(created=True, sha256=actual, size=size, info=info)
-        finally:
-            tmp.unlink(missing_ok=True)
+            info = inspect_image(part, max_pixels=max_pixels, max_side=max_side)
+            created = self._publish(part, actual, info)
+            return IngestResult(created=created, sha256=actual, size=size, info=info)
 
     def remove_stale_parts(self) -> list[Path]:
-        """Delete unfinished uploads left by killed workers: `.part` files nobody holds open
-        that received no byte for `stale_part_age`. The ones deleted."""
-        cutoff = time.time() - self.stale_part_age.total_seconds()
-        removed = []
-        for part in (self.root / "tmp").glob("*.part"):
-            try:
-                if part.stat().st_mtime > cutoff or not _unheld(part):
-                    continue
-                part.unlink()
-            except FileNotFoundError:  # another worker swept it first
-                continue
-            removed.append(part)
-        return removed
+        """Delete unfinished uploads left by killed workers (see Staging.remove_stale_parts)."""
+        return self.staging.remove_stale_parts()
 
+    @abstractmethod
+    def _publish(self, part: Path, sha256: str, info: ImageInfo) -> bool:
+        """Make the verified file `part` the image `sha256`; False when it was already there."""
 
-def _unheld(part: Path) -> bool:
-    """Whether no live upload holds `part` (see the lock taken in ingest)."""
-    fd = os.open(part, os.O_RDONLY)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    finally:
-        os.close(fd)  # also releases a lock just taken: only the verdict was wanted
-    return True
+    @abstractmethod
+    def exists(self, sha256: str) -> bool:
+        """Whether the image with this hash is stored (ValidationFailed for a bad name)."""
 
+    @abstractmethod
+    def open(self, sha256: str) -> StoredMedia:
+        """The stored image as a stream; FileNotFoundError when it is not stored."""
 
-def _write_hashing(fd: int, chunks: Iterable[bytes], max_bytes: int) -> tuple[int, str]:
-    """Write chunks to `fd` while hashing, stopping as soon as `max_bytes` is exceeded."""
-    digest = hashlib.sha256()
-    size = 0
-    with os.fdopen(fd, "wb") as out:
-        for chunk in chunks:
-            size += len(chunk)
-            if size > max_bytes:
-                raise TooLarge(
-                    f"The upload is larger than {max_bytes} bytes.",
-                    code="too_large",
-                    max_bytes=max_bytes,
-                )
-            digest.update(chunk)
-            out.write(chunk)
-            out.flush()  # each chunk on disk at once: the file's mtime is the last byte received
-        out.flush()
-        # A device may delete its only copy once we answer 201, so the bytes must be on disk.
-        os.fsync(out.fileno())
-    return size, digest.hexdigest()
+    @abstractmethod
+    def local_copy(self, sha256: str) -> AbstractContextManager[Path]:
+        """A local file with the image's bytes, for the block's length (decoders want a path);
+        FileNotFoundError when it is not stored."""
+
+    @abstractmethod
+    def read_rendition(self, sha256: str, kind: str) -> bytes | None:
+        """A kept rendition (see RENDITIONS) of the image, or None when none was kept."""
+
+    @abstractmethod
+    def write_rendition(self, sha256: str, kind: str, data: bytes) -> None:
+        """Keep a rendition of the image, replacing any earlier one whole."""

@@ -19,6 +19,7 @@ from server.alerts.scheduler import start_in_web_process
 from server.api import register as register_api
 from server.database import configure_engine, writes_expected
 from server.extensions import babel, compress, csrf, db, limiter, migrate
+from server.media_store import check_media_settings
 from server.pages import register as register_pages
 from server.services import feed, order_documents
 
@@ -64,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(config_module.from_environment())
     app.config.update(overrides or {})
+    check_media_settings(app)
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(app)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_JSON_BYTES"]
     app.json.sort_keys = False

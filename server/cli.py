@@ -13,6 +13,7 @@ from server.alerts.commands import alerts, scheduler_command
 from server.clock import utcnow
 from server.database import unit_of_work
 from server.demo import load_demo
+from server.media_store import media_store
 from server.services import users
 from sync.errors import DomainError
 
@@ -93,6 +94,6 @@ def set_password(username, password):
 def demo(url):
     """Load the demo data (once) and print the logins and URLs."""
     config = current_app.config
-    for line in load_demo(url, config["PASSWORD_HASH_METHOD"], media_dir=config["MEDIA_DIR"],
+    for line in load_demo(url, config["PASSWORD_HASH_METHOD"], store=media_store(),
                           timezone=config["TIMEZONE"], secret_key=config["SECRET_KEY"]):
         click.echo(line)

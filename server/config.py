@@ -24,6 +24,8 @@ def from_environment(env=os.environ) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),
         "MEDIA_DIR": env.get("FIELDSYNC_MEDIA_DIR", str(ROOT / "var" / "media")),
+        # s3://bucket/prefix keeps media in object storage (uploads still stage in MEDIA_DIR).
+        "MEDIA_URL": env.get("FIELDSYNC_MEDIA_URL") or None,
         "SECRET_KEY": env.get("FIELDSYNC_SECRET_KEY"),
         "TIMEZONE": env.get("FIELDSYNC_TIMEZONE", "Asia/Shanghai"),
         "SCHEDULER": env.get("FIELDSYNC_SCHEDULER", "0") == "1",

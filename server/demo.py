@@ -6,7 +6,6 @@ import base64
 import hmac
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import select
 
@@ -52,13 +51,13 @@ JOBS = [
 ]
 
 
-def load_demo(url: str, hash_method: str = "scrypt", *, media_dir: str,
+def load_demo(url: str, hash_method: str = "scrypt", *, store: MediaStore,
               timezone: str, secret_key: str = "") -> list[str]:
     """Create the demo data unless it exists; the lines to print."""
     with unit_of_work():
         created = False
         if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
-            _create(hash_method, MediaStore(Path(media_dir)), timezone)
+            _create(hash_method, store, timezone)
             created = True
         supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
         completed = db.session.scalar(select(WorkOrderRow)

@@ -9,6 +9,7 @@ import pytest
 
 from tests import databases, documents_check, samples
 from tests.api import Api
+from tests.s3 import s3_bucket, s3_client, s3_endpoint, s3_env  # noqa: F401 - moto's S3 server
 
 
 class Clock:

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-from pathlib import Path
+from flask import Blueprint, Response, current_app, g, request
 
-from flask import Blueprint, Response, current_app, g, request, send_file
-
-from media.decode import open_image
-from media.formats import mime_for
-from media.store import MediaStore
 from server.api.endpoint import ALL_ROLES, authenticate, endpoint
 from server.database import writes_expected
 from server.extensions import db
+from server.media_http import rendition_answer, stream_original
+from server.media_store import media_store
 from server.services import photos
-from sync.errors import NotFound
+from sync.errors import ValidationFailed
 
 bp = Blueprint("media", __name__)
 CHUNK = 64 * 1024
 IMMUTABLE = "private, max-age=31536000, immutable"
 
 
-def media_store() -> MediaStore:
-    stale = timedelta(minutes=current_app.config["MEDIA_STALE_UPLOAD_MINUTES"])
-    return MediaStore(Path(current_app.config["MEDIA_DIR"]), stale_part_age=stale)
+__all__ = ["bp", "media_store"]  # media_store: the store PUT ingests into, for other uploads
 
 
 @bp.before_request
@@ -48,11 +42,12 @@ def upload(sha256):
     # Authenticated: end the read transaction and give the connection back to the pool before
     # waiting on the network, however slowly the body arrives.
     db.session.close()
-    result = media_store().ingest(_chunks(), sha256,
-                                  max_bytes=current_app.config["MAX_MEDIA_BYTES"],
-                                  max_pixels=current_app.config["MAX_MEDIA_PIXELS"],
-                                  max_side=current_app.config["MAX_MEDIA_SIDE"])
-    photos.keep_renditions(media_store(), result)
+    store = media_store()
+    result = store.ingest(_chunks(), sha256,
+                          max_bytes=current_app.config["MAX_MEDIA_BYTES"],
+                          max_pixels=current_app.config["MAX_MEDIA_PIXELS"],
+                          max_side=current_app.config["MAX_MEDIA_SIDE"])
+    photos.keep_renditions(store, result)
     body = {"sha256": result.sha256, "size": result.size, "mime": result.info.mime,
             "width": result.info.width, "height": result.info.height}
     return body if not result.created else (body, 201)
@@ -64,33 +59,21 @@ def exists(sha256):
     store = media_store()
     try:
         found = store.exists(sha256)
-    except Exception:  # noqa: BLE001 - a malformed name is simply not there
+    except ValidationFailed:  # a malformed name is simply not there; a store failure is a 500
         found = False
     return Response(status=200 if found else 404)
-
-
-def _immutable(response: Response, etag: str) -> Response:
-    response.headers["Cache-Control"] = IMMUTABLE
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.set_etag(etag)
-    return response.make_conditional(request)
 
 
 @bp.get("/photos/<photo_id>/thumbnail")
 def thumbnail(photo_id):
     authenticate(ALL_ROLES)
     photo = photos.visible_photo(photo_id, g.user)
-    path = photos.derived(media_store(), photo.sha256, "thumbnail")
-    return _immutable(send_file(path, mimetype="image/jpeg"), photo.sha256 + "-t")
+    data = photos.rendition(media_store(), photo.sha256, "thumbnail")
+    return rendition_answer(data, photo.sha256 + "-t", cache_control=IMMUTABLE)
 
 
 @bp.get("/photos/<photo_id>/content")
 def content(photo_id):
     authenticate(ALL_ROLES)
     photo = photos.visible_photo(photo_id, g.user)
-    path = media_store().path_for(photo.sha256)
-    if not path.exists():
-        raise NotFound("the photo's bytes are missing", code="not_found")
-    with open_image(path) as image:
-        mime = mime_for(image.format) or "application/octet-stream"
-    return _immutable(send_file(path, mimetype=mime), photo.sha256)
+    return stream_original(media_store(), photo.sha256, cache_control=IMMUTABLE)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 from flask import Blueprint, Response, current_app, g
 
-from media.store import MediaStore
 from schemas.roles import ENGINEER
 from schemas.sync import PullOutputSchema, PullQuerySchema, PushInputSchema, PushOutputSchema
 from server.api.endpoint import endpoint
 from server.clock import utcnow
 from server.extensions import compress
+from server.media_store import media_store
 from server.services.pull_store import SqlPullStorage
 from server.services.sync_store import push_from_device
 from sync.pull import pull_json
@@ -26,7 +25,7 @@ bp = Blueprint("sync", __name__)
 def push(body):
     config = current_app.config
     return push_from_device(g.user, g.token.device_id, body, now=utcnow(),
-                            store=MediaStore(Path(config["MEDIA_DIR"])),
+                            store=media_store(),
                             timezone=config["TIMEZONE"],
                             photo_slack=timedelta(minutes=config["PHOTO_WINDOW_SLACK_MINUTES"]))
 

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, get_timezone_name
-from flask import Blueprint, current_app, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, current_app, g, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_decimal, format_percent
 from marshmallow import ValidationError
 
-from media.store import MediaStore
 from schemas.formats import parse_time
 from schemas.public import COMPLAINT_TAGS, PRAISE_TAGS, RatingInputSchema
 from server.clock import utcnow
 from server.database import unit_of_work
 from server.extensions import limiter
 from server.limits import public_limit, rating_limit
+from server.media_http import rendition_answer
+from server.media_store import media_store
 from server.pages import forbid_framing
 from server.services import customer_links, customers_public, photos
 from sync.errors import DomainError
@@ -86,9 +86,5 @@ def photo(token, photo_id):
     """A re-encoded copy with no EXIF at all; the original stays evidence."""
     row = customer_links.order_for_token(token)
     found = customers_public.customer_photo(row, photo_id)
-    path = photos.derived(MediaStore(Path(current_app.config["MEDIA_DIR"])), found.sha256,
-                          "customer")
-    response = send_file(path, mimetype="image/jpeg")
-    response.headers["Cache-Control"] = "private, max-age=86400"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    data = photos.rendition(media_store(), found.sha256, "customer")
+    return rendition_answer(data, found.sha256 + "-c", cache_control="private, max-age=86400")

@@ -5,9 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import os
 import re
-import tempfile
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,12 +45,10 @@ def keep_renditions(store: MediaStore, upload: IngestResult) -> None:
     if preview is None:
         return
     try:
-        phash = _derived_path(store, upload.sha256, "phash")
-        if not phash.exists():
-            _write_atomically(phash, phash_of(preview).encode())
-        thumbnail = _derived_path(store, upload.sha256, "thumbnail")
-        if not thumbnail.exists():
-            _write_atomically(thumbnail, thumbnail_of(preview))
+        if store.read_rendition(upload.sha256, "phash") is None:
+            store.write_rendition(upload.sha256, "phash", phash_of(preview).encode())
+        if store.read_rendition(upload.sha256, "thumbnail") is None:
+            store.write_rendition(upload.sha256, "thumbnail", thumbnail_of(preview))
     # The bytes are stored and the device may now forget them: a failed shortcut must not turn
     # that into an error. Attach and the thumbnail view make what is missing from the file.
     except Exception:
@@ -62,11 +58,11 @@ def keep_renditions(store: MediaStore, upload: IngestResult) -> None:
 def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
                           timezone: str, slack: timedelta, now: datetime) -> None:
     """Read the photo's EXIF, check it against the order, and record the verdict on `photo`."""
-    path = store.path_for(photo.sha256)
-    # EXIF times without an offset are the site's local time (the server's zone by default).
-    facts = read_capture_facts(path, order.site.get("timezone") or timezone)
+    with store.local_copy(photo.sha256) as path:  # one download when the store is remote
+        # EXIF times without an offset are the site's local time (the server's zone by default).
+        facts = read_capture_facts(path, order.site.get("timezone") or timezone)
+        photo.phash = _perceptual_hash(store, photo.sha256, path)
     fence = _fence(json.dumps({key: order.site.get(key) for key in FENCE_KEYS}, sort_keys=True))
-    photo.phash = _perceptual_hash(store, photo.sha256)
     start = order.start_location
     near = _near_duplicate(order, photo, now)
     verdict = verify_photo(
@@ -94,20 +90,19 @@ def _fence(site: str) -> Geofence:
     return Geofence.for_site(json.loads(site))
 
 
-def _perceptual_hash(store: MediaStore, sha256: str) -> str:
-    """The pHash kept at upload, else (bytes stored before it was kept) computed now."""
-    kept = _derived_path(store, sha256, "phash")
+def _perceptual_hash(store: MediaStore, sha256: str, path: Path) -> str:
+    """The pHash kept at upload, else (bytes stored before it was kept) computed from `path`."""
     try:
-        text = kept.read_text("ascii").strip()
-    except (OSError, UnicodeDecodeError):
+        text = (store.read_rendition(sha256, "phash") or b"").decode("ascii").strip()
+    except UnicodeDecodeError:
         text = ""
     if _PHASH.fullmatch(text):
         return text
     # Older uploads were checked against the limits of their day: check them again.
-    phash = perceptual_hash(store.path_for(sha256), limits=decode_limits(current_app.config))
+    phash = perceptual_hash(path, limits=decode_limits(current_app.config))
     try:
-        _write_atomically(kept, phash.encode())
-    except OSError:  # only a shortcut for the next attach of these bytes
+        store.write_rendition(sha256, "phash", phash.encode())
+    except Exception:  # noqa: BLE001 - only a shortcut for the next attach of these bytes
         log.warning("could not keep the pHash of %s", sha256, exc_info=True)
     return phash
 
@@ -147,28 +142,16 @@ def visible_photo(photo_id: str, user: User) -> PhotoRow:
     return photo
 
 
-def derived(store: MediaStore, sha256: str, kind: str) -> Path:
-    """A cached rendition ("thumbnail" or "customer") of stored bytes, made once."""
-    target = _derived_path(store, sha256, kind)
-    if target.exists():
-        return target
-    source = store.path_for(sha256)
-    if not source.exists():
-        raise NotFound("the photo's bytes are missing", code="not_found")
+def rendition(store: MediaStore, sha256: str, kind: str) -> bytes:
+    """A rendition ("thumbnail" or "customer") of stored bytes, made once and kept."""
+    kept = store.read_rendition(sha256, kind)
+    if kept is not None:
+        return kept
     render = make_thumbnail if kind == "thumbnail" else customer_copy
-    _write_atomically(target, render(source, limits=decode_limits(current_app.config)))
-    return target
-
-
-def _derived_path(store: MediaStore, sha256: str, kind: str) -> Path:
-    store.path_for(sha256)  # refuses anything but a SHA-256 before it becomes a file name
-    suffix = ".txt" if kind == "phash" else ".jpg"
-    return store.root / "derived" / kind / f"{sha256}{suffix}"
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, suffix=".part")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(temp, target)
+    try:
+        with store.local_copy(sha256) as source:
+            data = render(source, limits=decode_limits(current_app.config))
+    except FileNotFoundError:
+        raise NotFound("the photo's bytes are missing", code="not_found") from None
+    store.write_rendition(sha256, kind, data)
+    return data

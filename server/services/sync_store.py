@@ -135,7 +135,7 @@ class ServerMutationContext(KbUsageLookup, MutationContext):
         return self.store.exists(sha256)
 
     def is_png(self, sha256: str) -> bool:
-        with open_image(self.store.path_for(sha256)) as image:
+        with self.store.local_copy(sha256) as path, open_image(path) as image:
             return is_signature_format(image.format)
 
     def verify_photo(self, order: WorkOrder, photo: Photo) -> None:

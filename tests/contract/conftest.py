@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -16,6 +15,7 @@ from sync.mutations import Actor, MutationContext
 from sync.orders import assign
 from sync.pull import pull
 from sync.push import Envelope, push
+from tests.contract.media_stores import media_harness  # noqa: F401 - the media stores' harness
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -83,15 +83,15 @@ class SqlHarness(Harness):
                       {"engineer_id": self.ids[engineer]}, as_="dispatcher", expect=200)
 
     def push(self, engineer, client_id, mutations):
-        from media.store import MediaStore
         from server.extensions import db
+        from server.media_store import media_store
         from server.models import User
         from server.services.sync_store import ServerMutationContext, SqlPushStorage
 
         with self.app.app_context():
             user = db.session.get(User, self.ids[engineer])
             actor = Actor(id=user.id, role=user.role, name=user.name)
-            store = MediaStore(Path(self.app.config["MEDIA_DIR"]))
+            store = media_store()
             try:
                 answer = push(SqlPushStorage(user, None, NOW), actor, client_id,
                               [Envelope(**m) for m in mutations],

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from media.store import MediaStore
+from media.stores.directory import DirectoryStore
 from tests.api import SHENZHEN, new_id
 from tests.media.hostile import flat_png, heic_claiming, jpeg_without_its_data, long_png
 from tests.media.photos import exif_bytes, make_photo, sha256_of
@@ -64,7 +64,7 @@ def test_attaching_bytes_stored_before_the_limits_is_refused_and_the_batch_goes_
     # memory (nor answer 500 and block the device's outbox); the mutation is refused instead.
     old = long_png(tmp_path / "old.png", 20_000, 1)
     sha256 = sha256_of(old)
-    MediaStore(Path(app.config["MEDIA_DIR"])).ingest(
+    DirectoryStore(Path(app.config["MEDIA_DIR"])).ingest(
         [old.read_bytes()], sha256, max_bytes=10**8, max_pixels=10**9, max_side=10**9)
     order = api.create_order(world)
     device = api.device()
@@ -92,7 +92,7 @@ def test_a_photo_stored_before_hashes_were_kept_is_still_found_as_a_near_duplica
     # Bytes stored by an older release have no kept pHash: attach computes it from the file.
     original = make_photo(tmp_path / "old.jpg", SHENZHEN["lat"], SHENZHEN["lon"], seed=7,
                           size=(2400, 1800))
-    MediaStore(Path(app.config["MEDIA_DIR"])).ingest(
+    DirectoryStore(Path(app.config["MEDIA_DIR"])).ingest(
         [original.read_bytes()], sha256_of(original), max_bytes=10**8, max_pixels=10**8)
     order = api.create_order(world)
     device = api.device()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from media.store import MediaStore
+from media.stores.directory import DirectoryStore
 from tests.samples import MISSING, SAMPLES
 
 
@@ -19,5 +19,5 @@ def samples() -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> MediaStore:
-    return MediaStore(tmp_path / "media")
+def store(tmp_path: Path) -> DirectoryStore:
+    return DirectoryStore(tmp_path / "media")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from media.store import MediaStore
+from media.stores.directory import DirectoryStore
 from tests.media.photos import make_photo, sha256_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,18 +24,18 @@ TWO_HOURS_AGO = time.time() - 2 * 3600
 STUCK_UPLOAD = """
 import sys, time
 from pathlib import Path
-from media.store import MediaStore
+from media.stores.directory import DirectoryStore
 
 def chunks():
     yield b"\\xff\\xd8 first bytes of a photo"
     print("streaming", flush=True)
     time.sleep(600)
 
-MediaStore(Path(sys.argv[1])).ingest(chunks(), "0" * 64, max_bytes=10**6, max_pixels=10**6)
+DirectoryStore(Path(sys.argv[1])).ingest(chunks(), "0" * 64, max_bytes=10**6, max_pixels=10**6)
 """
 
 
-def parts(store: MediaStore) -> list[Path]:
+def parts(store: DirectoryStore) -> list[Path]:
     return sorted((store.root / "tmp").glob("*.part"))
 
 
@@ -48,7 +48,7 @@ def jpeg(tmp_path) -> bytes:
     return make_photo(tmp_path / "photo.jpg", lat=22.54, lon=114.06).read_bytes()
 
 
-def upload(store: MediaStore, data: bytes):
+def upload(store: DirectoryStore, data: bytes):
     return store.ingest([data], sha256_of(data), max_bytes=10**7, max_pixels=10**8)
 
 
@@ -85,7 +85,7 @@ def test_a_slow_upload_still_streaming_keeps_its_part_file_however_old(store, jp
 
 
 def test_only_parts_idle_longer_than_the_configured_age_are_swept(tmp_path):
-    store = MediaStore(tmp_path / "media", stale_part_age=timedelta(minutes=30))
+    store = DirectoryStore(tmp_path / "media", stale_part_age=timedelta(minutes=30))
     (store.root / "tmp").mkdir(parents=True)
     idle_40_min, idle_20_min = store.root / "tmp" / "a.part", store.root / "tmp" / "b.part"
     for path, minutes in ((idle_40_min, 40), (idle_20_min, 20)):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from media.store import IngestResult, MediaStore
+from media.store import IngestResult
+from media.stores.directory import DirectoryStore
 from sync.errors import DomainError, TooLarge, UnsupportedMediaType, ValidationFailed
 from tests.media.photos import make_photo, make_png_bomb, scene, sha256_of
 
@@ -19,7 +20,7 @@ def chunked(data: bytes, size: int = 64 * 1024):
         yield data[start : start + size]
 
 
-def ingest(store: MediaStore, data: bytes, sha256: str | None = None, **limits) -> IngestResult:
+def ingest(store: DirectoryStore, data: bytes, sha256: str | None = None, **limits) -> IngestResult:
     limits = {"max_bytes": MAX_BYTES, "max_pixels": MAX_PIXELS, **limits}
     return store.ingest(chunked(data), sha256 or sha256_of(data), **limits)
 

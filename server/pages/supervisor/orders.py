@@ -2,36 +2,29 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     abort,
-    current_app,
     flash,
     g,
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 
-from media.store import MediaStore
 from schemas.formats import is_uuid
 from server.alerts.listing import list_alerts
 from server.clock import utcnow
 from server.database import unit_of_work
 from server.extensions import db
+from server.media_http import rendition_answer, stream_original
+from server.media_store import media_store
 from server.models import SignoffRow
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import console_view, supervisors_only
 from server.services import audit, kb_usage, orders, photos
 from sync import status as st
-from sync.errors import DomainError
-
-
-def _store() -> MediaStore:
-    return MediaStore(Path(current_app.config["MEDIA_DIR"]))
+from sync.errors import DomainError, NotFound
 
 
 @bp.get("/orders/<order_id>")
@@ -64,11 +57,7 @@ def verify(order_id):
     return redirect(url_for("supervisor.order", order_id=order_id), code=303)
 
 
-def _evidence(path: Path, mimetype: str):
-    response = send_file(path, mimetype=mimetype)
-    response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+EVIDENCE = "private, max-age=31536000, immutable"
 
 
 @bp.get("/photos/<photo_id>/<rendition>")
@@ -76,9 +65,11 @@ def _evidence(path: Path, mimetype: str):
 def photo(photo_id, rendition):
     found = photos.visible_photo(photo_id, g.user)
     if rendition == "thumbnail":
-        return _evidence(photos.derived(_store(), found.sha256, "thumbnail"), "image/jpeg")
+        return rendition_answer(photos.rendition(media_store(), found.sha256, "thumbnail"),
+                                found.sha256 + "-t", cache_control=EVIDENCE)
     if rendition == "full":  # re-encoded upright for the browser; the original is in the API
-        return _evidence(photos.derived(_store(), found.sha256, "customer"), "image/jpeg")
+        return rendition_answer(photos.rendition(media_store(), found.sha256, "customer"),
+                                found.sha256 + "-c", cache_control=EVIDENCE)
     abort(404)
 
 
@@ -89,7 +80,7 @@ def signature(signoff_id):
     if signoff is None:
         abort(404)
     orders.visible_order(signoff.work_order_id, g.user)
-    path = _store().path_for(signoff.signature_sha256)
-    if not path.exists():
+    try:
+        return stream_original(media_store(), signoff.signature_sha256, cache_control=EVIDENCE)
+    except NotFound:
         abort(404)
-    return _evidence(path, "image/png")
