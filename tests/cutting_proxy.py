@@ -1,7 +1,7 @@
 """A streaming TCP proxy on localhost that drops every connection after it has carried a fixed
-number of bytes towards the server, as a phone's network does mid-upload. It records, per
-connection, the request line and how many body bytes it delivered, so a test can tell what
-arrived and whether anything that arrived was sent again."""
+number of bytes towards the server, as a phone's network does mid-upload. It records each
+request line and the body bytes it delivered, so a test can tell what arrived and whether
+anything that arrived was sent again."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ BUFFER = 64 * 1024
 
 @dataclass
 class Carried:
-    """One connection: its first request line, the body bytes delivered, whether it was cut."""
+    """One request: its request line, the body bytes delivered, whether it was cut."""
 
     request_line: str = ""
     body_bytes: int = 0
@@ -61,17 +61,14 @@ class CuttingProxy:
             thread.start()
 
     def _relay(self, client: socket.socket) -> None:
-        carried = Carried()
-        with self._lock:
-            self.connections.append(carried)
         try:
             upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
         except OSError:
             client.close()
             return
-        back = threading.Thread(target=_pump, args=(upstream, client), daemon=True)
-        back.start()
-        head, sent = b"", 0
+        threading.Thread(target=_pump, args=(upstream, client), daemon=True).start()
+        requests = _Requests(self)
+        sent = 0
         try:
             while sent < self.cut_after:
                 data = client.recv(min(BUFFER, self.cut_after - sent))
@@ -79,23 +76,48 @@ class CuttingProxy:
                     break
                 upstream.sendall(data)
                 sent += len(data)
-                if not carried.request_line:
-                    head += data
-                    if b"\r\n\r\n" in head:
-                        first, _, body = head.partition(b"\r\n\r\n")
-                        carried.request_line = first.split(b"\r\n", 1)[0].decode(
-                            errors="replace")
-                        carried.body_bytes += len(body)
-                else:
-                    carried.body_bytes += len(data)
+                requests.feed(data)
             else:
-                carried.cut = True
+                requests.cut()
         except OSError:
             pass
         finally:
             # Cut, or the client is done with the connection: nothing more is delivered.
             _close(upstream)
             _close(client)
+
+
+class _Requests:
+    """Splits what a (keep-alive) connection carries into requests (Content-Length bodies)."""
+
+    def __init__(self, proxy: CuttingProxy):
+        self.proxy, self.head, self.left, self.current = proxy, b"", 0, None
+
+    def feed(self, data: bytes) -> None:
+        while data:
+            if self.left:
+                taken = data[:self.left]
+                self.current.body_bytes += len(taken)
+                self.left -= len(taken)
+                data = data[len(taken):]
+                continue
+            self.head += data
+            if b"\r\n\r\n" not in self.head:
+                return
+            head, _, data = self.head.partition(b"\r\n\r\n")
+            self.head = b""
+            lines = head.split(b"\r\n")
+            self.current = Carried(request_line=lines[0].decode(errors="replace"))
+            with self.proxy._lock:
+                self.proxy.connections.append(self.current)
+            for line in lines[1:]:
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    self.left = int(value.strip())
+
+    def cut(self) -> None:
+        if self.current is not None:
+            self.current.cut = True
 
 
 def _pump(source: socket.socket, target: socket.socket) -> None:

@@ -11,8 +11,9 @@ import pytest
 from PIL import Image
 from tusclient.client import TusClient
 
-from tests.api import new_id
+from tests.api import PASSWORD, new_id
 from tests.cutting_proxy import CuttingProxy
+from tests.e2e.test_field_client import cli, cli_json
 from tests.live_server import live_server
 from tests.media.photos import sha256_of
 
@@ -63,3 +64,29 @@ def test_a_20_mb_photo_over_a_network_dropping_every_2_mb_arrives_once_and_attac
                        sha256=sha, kind="after")
     assert result["status"] == "applied", result
     assert photo_id in [p["id"] for p in api.order(order["id"])["photos"]]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"])
+def test_the_field_client_sends_a_large_photo_by_tus_resuming_after_each_drop(
+        api, app, world, database_url, tmp_path):
+    order = api.create_order(world)
+    photo = big_photo(tmp_path / "big.jpg", size=(1700, 1300))
+    size = photo.stat().st_size
+    assert size > 2 * 4 * MB  # over the client's tus threshold and cut at least twice
+    home = tmp_path / "phone"
+    with live_server(database_url, Path(app.config["MEDIA_DIR"]), workers=2) as url:
+        proxy = CuttingProxy(int(url.rsplit(":", 1)[1]), cut_after=2 * MB)
+        try:
+            cli(home, "login", proxy.url, "engineer", PASSWORD)
+            cli(home, "sync")
+            cli(home, "accept", order["number"])
+            cli(home, "photo", order["number"], str(photo))
+            report = cli_json(home, "sync")
+        finally:
+            proxy.close()
+    assert report["uploaded"] == 1 and report["applied"] == 2, report
+    assert not [c for c in proxy.connections if c.request_line.startswith("PUT")]
+    assert sum(c.cut for c in proxy.connections if c.request_line.startswith("PATCH")) >= 3
+    assert proxy.body_bytes("PATCH") == size
+    photos = api.order(order["id"])["photos"]
+    assert [p["sha256"] for p in photos] == [sha256_of(photo)]
