@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from field_client import resumable
 from field_client.store import LocalStore
 from field_client.transport import ServerRefused, Transport
 
@@ -75,8 +76,11 @@ def upload_pending(store: LocalStore, transport: Transport, report: SyncReport,
             continue
         else:
             try:
-                transport.upload(item.sha256, item.path, item.content_type,
-                                 lambda n: progress.advance("upload", n))
+                advance = lambda n: progress.advance("upload", n)  # noqa: E731
+                if item.size > resumable.threshold():
+                    resumable.upload(transport, store, item.sha256, item.path, advance)
+                else:
+                    transport.upload(item.sha256, item.path, item.content_type, advance)
             except ServerRefused as exc:
                 if exc.status == 401:
                     raise

@@ -56,6 +56,10 @@ class Transport:
             raise ServerRefused(response.status_code, error)
         return response
 
+    def call(self, method: str, path: str, **kwargs) -> httpx.Response:
+        """Any request with the token; errors as Unreachable or ServerRefused (not for HEAD)."""
+        return self._call(method, path, **kwargs)
+
     def login(self, username: str, password: str, device_id: str) -> dict:
         return self._call("POST", "/api/v1/auth/token", json={
             "username": username, "password": password, "device_id": device_id}).json()

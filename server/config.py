@@ -40,6 +40,10 @@ def from_environment(env=os.environ) -> dict:
         "MEDIA_STALE_UPLOAD_MINUTES": float(env.get("FIELDSYNC_MEDIA_STALE_UPLOAD_MINUTES", 60)),
         # Longest side of an uploaded image: bounds decode memory where the pixel count cannot.
         "MAX_MEDIA_SIDE": int(env.get("FIELDSYNC_MAX_MEDIA_SIDE", 16_384)),
+        # tus uploads: where unfinished ones wait (default: `uploads` beside the media dir),
+        # and how long after their last byte they are kept.
+        "UPLOAD_DIR": env.get("FIELDSYNC_UPLOAD_DIR"),
+        "UPLOAD_EXPIRY_HOURS": float(env.get("FIELDSYNC_UPLOAD_EXPIRY_HOURS", 24)),
         "RATELIMIT_STORAGE_URI": env.get("FIELDSYNC_RATELIMIT_STORAGE_URI", "memory://"),
         "PUBLIC_RATE_LIMIT": env.get("FIELDSYNC_PUBLIC_RATE_LIMIT", "120 per minute"),
         "RATING_RATE_LIMIT": env.get("FIELDSYNC_RATING_RATE_LIMIT", "10 per minute"),

@@ -17,12 +17,12 @@ STATUS = {
     "bad_request": 400, "unauthorized": 401, "forbidden": 403, "not_found": 404,
     "conflict": 409, "too_large": 413, "unsupported_media_type": 415, "validation": 422,
     "rate_limited": 429, "retry": 409, "precondition_failed": 412,
-    "precondition_required": 428,
+    "precondition_required": 428, "gone": 410,
 }
 
 HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "too_large",
+    405: "method_not_allowed", 409: "conflict", 410: "gone", 413: "too_large",
     412: "version_conflict", 415: "unsupported_media_type", 422: "validation_error",
     428: "precondition_required", 429: "rate_limited",
 }

@@ -72,3 +72,10 @@ class PreconditionRequired(DomainError):
 
     category = "precondition_required"
     code = "precondition_required"
+
+
+class Gone(DomainError):
+    """The thing existed but has expired (an unfinished upload)."""
+
+    category = "gone"
+    code = "gone"

@@ -72,6 +72,66 @@ EXTRA_OPERATIONS = {
             "200": _image("The photo", MIME_TYPES_ACCEPTED + ("application/octet-stream",)),
             "304": {"description": "Not modified"}}}},
 }
+# tus 1.0 resumable uploads (server/api/uploads.py): headers in, headers out, no JSON on success.
+TUS_RESUMABLE = {"in": "header", "name": "Tus-Resumable", "required": True,
+                 "schema": {"type": "string", "enum": ["1.0.0"]},
+                 "description": "412 `tus_version_unsupported` without it"}
+_NUMBER_HEADER = {"schema": {"type": "string", "pattern": "^[0-9]+$"}}
+_EXPIRES = {"Upload-Expires": {"description": "When the unfinished upload is deleted "
+                                              "(RFC 7231 date; moves on with every PATCH)",
+                               "schema": {"type": "string"}}}
+_OFFSET = {"Upload-Offset": {"description": "Bytes received so far", **_NUMBER_HEADER}}
+TUS_OPERATIONS = {
+    "api.uploads.capabilities": {"options": {
+        "operationId": "tus_options", "summary": "The tus version, extensions and largest size",
+        "responses": {"204": {"description": "What this server speaks", "headers": {
+            "Tus-Version": {"schema": {"type": "string"}},
+            "Tus-Extension": {"schema": {"type": "string"}},
+            "Tus-Max-Size": {"description": "FIELDSYNC_MAX_MEDIA_BYTES", **_NUMBER_HEADER}}}}}},
+    "api.uploads.create": {"post": {
+        "operationId": "tus_create", "roles": "all",
+        "summary": "Start a resumable upload of an image (tus creation)",
+        "description": "`Upload-Length` over the media limit answers 413 `too_large`; "
+                       "`Upload-Metadata` must carry `sha256` (base64 of the 64 lowercase hex "
+                       "digits) that the finished file is checked against.",
+        "parameters": [TUS_RESUMABLE, {
+            "in": "header", "name": "Upload-Length", "required": True, **_NUMBER_HEADER}, {
+            "in": "header", "name": "Upload-Metadata", "required": True,
+            "schema": {"type": "string"}, "description": "`sha256 <base64>[,key <base64>...]`"}],
+        "responses": {"201": {"description": "Created; PATCH the bytes to `Location`",
+                              "headers": {"Location": {"schema": {"type": "string"}},
+                                          **_EXPIRES}}}}},
+    "api.uploads.offset": {"head": {
+        "operationId": "tus_offset", "roles": "all",
+        "summary": "How many bytes of the caller's upload arrived (resume from there)",
+        "parameters": [TUS_RESUMABLE], "responses": {"200": {
+            "description": "The offset",
+            "headers": {**_OFFSET, "Upload-Length": _NUMBER_HEADER, **_EXPIRES}},
+            # A HEAD answer has no body to carry the error.
+            "401": {"description": "No valid token"},
+            "404": {"description": "No such upload, or another user's"},
+            "410": {"description": "Expired (removed: 404 from then on)"},
+            "412": {"description": "No `Tus-Resumable: 1.0.0`"}}}},
+    "api.uploads.append": {"patch": {
+        "operationId": "tus_append", "roles": "all",
+        "summary": "Append bytes at `Upload-Offset`; the last byte stores the file as PUT "
+                   "/media/{sha256} would",
+        "description": "409 `offset_mismatch` (details: `offset`) unless `Upload-Offset` is "
+                       "the current offset; 413 past `Upload-Length`. On the last byte the "
+                       "file is checked against its `sha256` and decoded: a refusal (422 "
+                       "`hash_mismatch`, `invalid_image`, ...) removes the upload.",
+        "parameters": [TUS_RESUMABLE, {
+            "in": "header", "name": "Upload-Offset", "required": True, **_NUMBER_HEADER}],
+        "requestBody": {"required": True, "content": {
+            "application/offset+octet-stream": {"schema": BINARY}}},
+        "responses": {"204": {"description": "Appended", "headers": {**_OFFSET,
+                                                                    **_EXPIRES}}}}},
+    "api.uploads.terminate": {"delete": {
+        "operationId": "tus_terminate", "roles": "all",
+        "summary": "Abandon an unfinished upload and delete its bytes (tus termination)",
+        "parameters": [TUS_RESUMABLE], "responses": {"204": NO_BODY}}},
+}
+EXTRA_OPERATIONS.update(TUS_OPERATIONS)
 # Views that answer more than one success status (`endpoint` names only the usual one).
 EXTRA_STATUSES = {"api.media.upload": {"201": "Stored (200: it was already there)"}}
 # Answers of views that build their JSON without naming a schema.
@@ -196,7 +256,12 @@ def _extra_operation(extra: dict, path: str) -> dict:
     if extra.get("roles"):
         operation["security"] = [{"bearer": []}]
         operation["description"] = "Roles: every signed-in user"
-    params = _parameters(path)
+    if extra.get("description"):
+        operation["description"] = " ".join(
+            filter(None, [operation.get("description", "") + ".", extra["description"]]))
+    if extra.get("requestBody"):
+        operation["requestBody"] = extra["requestBody"]
+    params = _parameters(path) + extra.get("parameters", [])
     if params:
         operation["parameters"] = params
     return operation
