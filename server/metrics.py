@@ -19,7 +19,8 @@ from prometheus_client import Counter, Gauge, Histogram
 LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 
 PUSH_MUTATIONS = Counter(
-    "fieldsync_push_mutations", "Pushed mutations answered, by status and error code",
+    "fieldsync_push_mutations",
+    "Pushed mutations answered, by status (and error code when rejected or retry)",
     ["status", "code"])
 PUSH_SECONDS = Histogram(
     "fieldsync_push_duration_seconds", "Time to answer POST /api/v1/sync/push",
@@ -77,7 +78,7 @@ def push_answered(answer: Mapping) -> None:
         status = result.get("status")
         error = result.get("error") or {}
         outcomes.append((status if status in PUSH_STATUSES else "other",
-                         "" if status == "applied" else _code(error.get("code"))))
+                         _code(error.get("code")) if status in ("rejected", "retry") else ""))
 
     def count():
         for status, code in outcomes:
