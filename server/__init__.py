@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from server import cli, errors
+from server import cli, errors, metrics_endpoint, request_log
 from server import config as config_module
 from server.alerts.scheduler import start_in_web_process
 from server.api import register as register_api
@@ -69,6 +69,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or _secret_key(app)
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_JSON_BYTES"]
     app.json.sort_keys = False
+    request_log.install(app)  # first: its before_request hook times everything after it
     if app.config["TRUSTED_PROXIES"]:  # the client's address as the nearest trusted proxy saw it
         hops = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
@@ -105,6 +106,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     errors.register(app)
     register_api(app)
     register_pages(app)
+    app.register_blueprint(metrics_endpoint.bp)
     from server.webapp import bp as webapp  # the engineer's web app at /app/
     app.register_blueprint(webapp)
     cli.register(app)

@@ -81,4 +81,8 @@ def from_environment(env=os.environ) -> dict:
         "ASSIGNMENT_MESSAGES": env.get("FIELDSYNC_ASSIGNMENT_MESSAGES", "1") == "1",
         # How far back a device's client_time may reach for the price it quoted offline.
         "PRICE_GRACE_HOURS": float(env.get("FIELDSYNC_PRICE_GRACE_HOURS", 72)),
+        # Unset: GET /metrics answers only a local scraper (loopback, no proxy headers).
+        "METRICS_TOKEN": env.get("FIELDSYNC_METRICS_TOKEN") or None,
+        # `json`: one JSON object a line on stderr (gunicorn.conf.py makes it the default there).
+        "LOG_FORMAT": env.get("FIELDSYNC_LOG_FORMAT", "text"),
     }

@@ -10,6 +10,7 @@ from datetime import datetime
 import httpx
 from sqlalchemy.orm import Session
 
+from server import metrics
 from server.alerts import messages, outbox
 from server.alerts.adapters import SendResult, adapter_for
 from server.database import unit_of_work
@@ -31,6 +32,7 @@ def deliver(session: Session, clock: Callable[[], datetime], config: dict) -> Co
                 break  # deferred rows moved past now, so every batch makes progress
             for delivery_id in claimed.ids:
                 summary[_deliver_one(session, client, delivery_id, clock, config)] += 1
+    metrics.alert_deliveries(summary)
     return summary
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, g, request
 
+from server import metrics
 from server.api.endpoint import ALL_ROLES, authenticate, endpoint
 from server.database import writes_expected
 from server.extensions import db
@@ -48,6 +49,7 @@ def upload(sha256):
                           max_pixels=current_app.config["MAX_MEDIA_PIXELS"],
                           max_side=current_app.config["MAX_MEDIA_SIDE"])
     photos.keep_renditions(store, result)
+    metrics.upload_accepted(result.size, result.created)
     body = {"sha256": result.sha256, "size": result.size, "mime": result.info.mime,
             "width": result.info.width, "height": result.info.height}
     return body if not result.created else (body, 201)

@@ -132,6 +132,20 @@ TUS_OPERATIONS = {
         "parameters": [TUS_RESUMABLE], "responses": {"204": NO_BODY}}},
 }
 EXTRA_OPERATIONS.update(TUS_OPERATIONS)
+# Served beside /api/v1 (where Prometheus looks), described here with the meta routes.
+METRICS_OPERATION = {"get": {
+    "operationId": "metrics", "tags": ["meta"],
+    "summary": "Prometheus text exposition of the server's counters and gauges",
+    "description": "With FIELDSYNC_METRICS_TOKEN set, send it as a bearer token (401 without "
+                   "it); unset, only a loopback client not behind a proxy is served (403).",
+    "security": [{"bearer": []}],
+    "responses": {
+        "200": {"description": "Prometheus text format", "content": {
+            "text/plain": {"schema": {"type": "string"}}}},
+        "401": {"description": "Missing or wrong metrics token", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        "403": {"description": "No token set and the scraper is not local", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}}
 # Views that answer more than one success status (`endpoint` names only the usual one).
 EXTRA_STATUSES = {"api.media.upload": {"201": "Stored (200: it was already there)"}}
 # Answers of views that build their JSON without naming a schema.
@@ -169,6 +183,8 @@ def build_spec(app: Flask) -> dict:
                 operations[method.lower()] = _operation(meta, path, rule.endpoint)
         for method, extra in EXTRA_OPERATIONS.get(rule.endpoint, {}).items():
             operations[method] = _extra_operation(extra, path)
+    if "metrics.metrics" in app.view_functions:
+        paths["/metrics"] = METRICS_OPERATION
     for path, operations in paths.items():
         if operations:
             spec.path(path=path, operations=operations)

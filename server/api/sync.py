@@ -8,6 +8,7 @@ from flask import Blueprint, Response, current_app, g
 
 from schemas.roles import ENGINEER
 from schemas.sync import PullOutputSchema, PullQuerySchema, PushInputSchema, PushOutputSchema
+from server import metrics
 from server.api.endpoint import endpoint
 from server.clock import utcnow
 from server.extensions import compress
@@ -24,10 +25,12 @@ bp = Blueprint("sync", __name__)
           summary="Apply a device's queued mutations exactly once, in seq order")
 def push(body):
     config = current_app.config
-    return push_from_device(g.user, g.token.device_id, body, now=utcnow(),
-                            store=media_store(),
-                            timezone=config["TIMEZONE"],
-                            photo_slack=timedelta(minutes=config["PHOTO_WINDOW_SLACK_MINUTES"]))
+    answer = push_from_device(g.user, g.token.device_id, body, now=utcnow(),
+                              store=media_store(),
+                              timezone=config["TIMEZONE"],
+                              photo_slack=timedelta(minutes=config["PHOTO_WINDOW_SLACK_MINUTES"]))
+    metrics.push_answered(answer)
+    return answer
 
 
 @endpoint(bp, "/sync/pull", methods=["GET"], roles=(ENGINEER,), query=PullQuerySchema,

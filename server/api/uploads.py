@@ -14,6 +14,7 @@ from werkzeug.http import http_date
 
 from media import tus_headers
 from media.tus import Held, Upload, Uploads
+from server import metrics
 from server.api.endpoint import ALL_ROLES, authenticate
 from server.api.media import media_store
 from server.clock import utcnow
@@ -141,6 +142,7 @@ def _store(held: Held) -> None:
         held.remove()  # refused for good (wrong hash, not an image): sending it again won't help
         raise
     photos.keep_renditions(store, result)
+    metrics.upload_accepted(result.size, result.created)
     held.finish()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_sqlalchemy.session import Session
 from sqlalchemy import bindparam, event, insert, select, update
 
+from server import metrics
 from server.models import CatalogItem, Counter, FeedEntry, KbArticle, WorkOrderRow
 
 TOUCHED = "feed_touched"
@@ -73,6 +74,7 @@ def _stamp(session) -> None:
         session.execute(insert(table).values(
             entity_type=bindparam("t"), entity_id=bindparam("i"), audience=bindparam("a"),
             visible=bindparam("visible"), seq=bindparam("seq")), inserts)
+    metrics.feed_stamped()
 
 
 def _plan(session, objects) -> list[tuple[tuple[str, str, str], bool, bool]]:

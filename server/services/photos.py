@@ -21,6 +21,7 @@ from media.store import IngestResult, MediaStore
 from media.thumbnails import customer_copy, make_thumbnail, thumbnail_of
 from media.verification import verify_photo
 from schemas.formats import is_uuid
+from server import metrics
 from server.extensions import db
 from server.models import PhotoRow, User, WorkOrderRow
 from server.services.orders import visible_order
@@ -77,6 +78,7 @@ def verify_attached_photo(order: WorkOrder, photo: Photo, *, store: MediaStore,
     photo.location = ({"lat": facts.location[0], "lon": facts.location[1]}
                       if facts.location else None)
     photo.verification = verdict.as_record()
+    metrics.photo_verified(verdict.status)
 
 
 # What of a site's document decides its fence (the cache key).
