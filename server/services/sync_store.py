@@ -24,7 +24,7 @@ from server.models import (
     User,
     WorkOrderRow,
 )
-from server.services import catalog_prices, orders_repo
+from server.services import catalog_prices, engineers, orders_repo
 from server.services.kb_usage import KbUsageLookup
 from server.services.photos import verify_attached_photo
 from sync.errors import Forbidden
@@ -83,6 +83,7 @@ class SqlPushStorage(PushStorage):
     def write(self, client_id: str, outcome: PushOutcome) -> None:
         orders_repo.save_in_bulk(self.rows, list(outcome.orders.values()), self.now,
                                  self.inserted, outcome.dropped)
+        engineers.note_reported_position(self.user, list(outcome.orders.values()))
         if outcome.events:
             db.session.execute(insert(TimelineEvent), [dict(
                 work_order_id=event.order_id, at=self.now, actor_id=self.user.id,
