@@ -11,21 +11,21 @@ from zoneinfo import ZoneInfo
 
 from pyproj import Geod
 from sqlalchemy import and_, case, func, or_, select, true
+from sqlalchemy.orm import noload
 
 from schemas.formats import is_uuid
 from schemas.roles import ENGINEER
 from server.extensions import db
 from server.models import Customer, EngineerPreference, Rating, Site, User, WorkOrderRow
-from server.services import orders_repo
 from server.services.ratings import SATISFIED_STARS
 from sync import status as st
 from sync.candidates import Candidate, EngineerFacts, Job, global_mean, is_eligible, rank
 from sync.errors import NotFound
 
-# The box grows through these radii until it holds enough eligible engineers; None: everyone
-# (also those with no position at all).
-RADII_KM = (10, 40, 160, 640, 2560, None)
-POOL_MIN = 20  # engineers to compare at least, however few the caller asked for
+# The box doubles through these radii (km) until it holds enough eligible engineers; None:
+# everyone, also those with no position at all.
+RADII_KM = (10, 20, 40, 80, 160, 320, 640, 1280, 2560, 5120, None)
+POOL_MIN = 20  # the nearest eligible engineers compared, however few the caller asked for
 BUSY = (st.ASSIGNED, st.ACCEPTED, st.IN_PROGRESS)
 
 
@@ -53,7 +53,11 @@ def target_for(site: Site, customer: Customer, required_skills, default_zone: st
 
 def for_order(order_id: str, limit: int, now: datetime, zone: str) -> list[Candidate]:
     """The ranked candidates for an existing order (404 for an unknown one)."""
-    row = orders_repo.load_row(order_id) if is_uuid(order_id) else None
+    # Only the site, the customer and the skills matter: none of the order's children.
+    statement = select(WorkOrderRow).where(WorkOrderRow.id == order_id).options(
+        noload(WorkOrderRow.charges), noload(WorkOrderRow.notes),
+        noload(WorkOrderRow.photos), noload(WorkOrderRow.signoffs))
+    row = db.session.scalar(statement) if is_uuid(order_id) else None
     if row is None:
         raise NotFound("no such work order", code="not_found")
     return ranked(target_for(row.site, row.customer, row.required_skills, zone), limit, now)
@@ -64,12 +68,14 @@ def ranked(target: Target, limit: int, now: datetime) -> list[Candidate]:
     preferences = dict(db.session.execute(
         select(EngineerPreference.engineer_id, EngineerPreference.preference)
         .where(EngineerPreference.customer_id == target.customer_id)).all())
-    pool = _nearest_pool(target, preferences, max(limit, POOL_MIN))
+    pool, distances = _nearest_pool(target, preferences, max(limit, POOL_MIN))
     favourites = [engineer_id for engineer_id, kind in preferences.items()
                   if kind == "favourite" and engineer_id not in pool]
     if favourites:  # a favourite is compared wherever they are
-        pool.update(_rows(User.id.in_(favourites)))
-    facts = _facts(list(pool.values()), target, preferences, now)
+        extra = _rows(User.id.in_(favourites))
+        pool.update(extra)
+        distances.update(_distances_km(list(extra.values()), target.lat, target.lon))
+    facts = _facts(list(pool.values()), distances, target, preferences, now)
     return rank(facts, target.job, _prior_mean(), limit)
 
 
@@ -79,15 +85,20 @@ def _rows(condition) -> dict:
     return {row.id: row for row in db.session.execute(statement)}
 
 
-def _nearest_pool(target: Target, preferences: dict, wanted: int) -> dict:
+def _nearest_pool(target: Target, preferences: dict, wanted: int) -> tuple[dict, dict]:
+    """The `wanted` nearest eligible engineers (fewer if there are not as many) and their
+    distances: boxes of doubling radius until one holds enough, then exact distances."""
     for radius in RADII_KM:
         rows = _rows(_box(target.lat, target.lon, radius) if radius else true())
-        eligible = sum(1 for row in rows.values() if is_eligible(EngineerFacts(
+        eligible = [row for row in rows.values() if is_eligible(EngineerFacts(
             id=row.id, name=row.name, skills=tuple(row.skills or ()),
-            preference=preferences.get(row.id)), target.job))
-        if eligible >= wanted:
-            return rows
-    return rows
+            preference=preferences.get(row.id)), target.job)]
+        if len(eligible) >= wanted or radius is None:
+            break
+    distances = _distances_km(eligible, target.lat, target.lon)
+    nearest = sorted(eligible, key=lambda row: (distances.get(row.id, float("inf")), row.id))
+    chosen = {row.id: row for row in nearest[:wanted]}
+    return chosen, {key: distances[key] for key in chosen if key in distances}
 
 
 def _box(lat: float, lon: float, radius_km: float):
@@ -157,11 +168,11 @@ def _prior_mean() -> float:
     return global_mean(int(total or 0), int(count or 0))
 
 
-def _facts(rows: list, target: Target, preferences: dict, now: datetime) -> list[EngineerFacts]:
+def _facts(rows: list, distances: dict, target: Target, preferences: dict,
+           now: datetime) -> list[EngineerFacts]:
     ids = [row.id for row in rows]
     if not ids:
         return []
-    distances = _distances_km(rows, target.lat, target.lon)
     load = _open_orders(ids, now, target.timezone)
     ratings = _ratings(ids)
     facts = []
