@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from pyproj import Geod
 from sqlalchemy import and_, case, func, or_, select, true
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from schemas.formats import is_uuid
 from schemas.roles import ENGINEER
@@ -55,8 +55,8 @@ def for_order(order_id: str, limit: int, now: datetime, zone: str) -> list[Candi
     """The ranked candidates for an existing order (404 for an unknown one)."""
     # Only the site, the customer and the skills matter: none of the order's children.
     statement = select(WorkOrderRow).where(WorkOrderRow.id == order_id).options(
-        noload(WorkOrderRow.charges), noload(WorkOrderRow.notes),
-        noload(WorkOrderRow.photos), noload(WorkOrderRow.signoffs))
+        lazyload(WorkOrderRow.charges), lazyload(WorkOrderRow.notes),
+        lazyload(WorkOrderRow.photos), lazyload(WorkOrderRow.signoffs))
     row = db.session.scalar(statement) if is_uuid(order_id) else None
     if row is None:
         raise NotFound("no such work order", code="not_found")
