@@ -12,12 +12,17 @@ from marshmallow import ValidationError
 
 from media.store import MediaStore
 from schemas.formats import parse_time
-from schemas.public import COMPLAINT_TAGS, PRAISE_TAGS, RatingInputSchema
+from schemas.public import (
+    COMPLAINT_TAGS,
+    PRAISE_TAGS,
+    PreferenceInputSchema,
+    RatingInputSchema,
+)
 from server.clock import utcnow
 from server.extensions import db, limiter
 from server.limits import public_limit, rating_limit
 from server.pages import forbid_framing
-from server.services import customer_links, customers_public, photos
+from server.services import customer_links, customers_public, photos, preferences
 from sync.errors import DomainError
 
 bp = Blueprint("customer", __name__, url_prefix="/c", template_folder="templates")
@@ -79,6 +84,24 @@ def rate(token):
         db.session.rollback()
         return redirect(url_for("customer.order_page", token=token), code=303)
     return redirect(url_for("customer.order_page", token=token, rated=1), code=303)
+
+
+@bp.post("/<token>/preference")
+@limiter.limit(rating_limit)
+def choose_engineer(token):
+    """The page's favourite / blocked / none buttons (the API's preference, as a form)."""
+    row = customer_links.order_for_token(token)
+    try:
+        data = PreferenceInputSchema().load({"engineer": request.form.get("engineer", "")})
+        preferences.choose(row, data["engineer"], utcnow())
+        db.session.commit()
+    except ValidationError as exc:
+        db.session.rollback()
+        return _render(customers_public.public_view(row, token), token,
+                       errors=exc.messages, status=422)
+    except DomainError:
+        db.session.rollback()
+    return redirect(url_for("customer.order_page", token=token), code=303)
 
 
 @bp.get("/<token>/photos/<photo_id>.jpg")
