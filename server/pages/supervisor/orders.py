@@ -24,7 +24,8 @@ from server.extensions import db
 from server.models import SignoffRow
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import console_view, supervisors_only
-from server.services import audit, kb_usage, orders, photos
+from server.services import audit, candidates, kb_usage, orders, photos
+from sync import status as st
 from sync.errors import DomainError
 
 
@@ -36,9 +37,11 @@ def _store() -> MediaStore:
 @console_view
 def order(order_id):
     row = orders.visible_order(order_id, g.user)
+    ranked = (candidates.for_order(row.id, 5, utcnow(), current_app.config["TIMEZONE"])
+              if row.status in st.AWAITING_SERVICE else [])
     return render_template("supervisor/order.html", audit=audit.order_audit(row),
                            labels=audit.FLAG_LABELS, alerts=_alerts(row.id),
-                           kb_used=kb_usage.used_on_order(row.id))
+                           kb_used=kb_usage.used_on_order(row.id), candidates=ranked)
 
 
 def _alerts(order_id: str) -> list[dict]:
