@@ -50,3 +50,26 @@ def test_the_order_page_lists_candidates_with_their_reasons(api, world, console)
     assert 'id="candidates"' in html
     assert "&lt;b&gt;Nearest&lt;/b&gt;" in html and "<b>Nearest" not in html
     assert "0.0 km away: 40.0 of 40" in html
+
+
+def test_the_unhappy_few_show_which_customers_blocked_the_engineer(app, api, world, tmp_path):
+    import csv
+    import io
+
+    from tests.flows import Job, new_job, token_of
+
+    blocked = token_of(new_job(api, world, tmp_path).finish().order)
+    kept = token_of(Job(api, api.create_order(world, assign_to="engineer2"),
+                        api.device("engineer2"), tmp_path).finish().order)
+    for token in (blocked, kept):
+        api.post(f"/api/v1/public/orders/{token}/rating", {"stars": 2}, expect=201)
+    api.post(f"/api/v1/public/orders/{blocked}/preference", {"engineer": "blocked"},
+             expect=200)
+    supervisor = Console(app)
+    assert supervisor.login("supervisor").status_code == 303
+    assert 'class="flag blocked"' in supervisor.get("/supervisor/reports").get_data(
+        as_text=True)
+    rows = list(csv.DictReader(io.StringIO(supervisor.get(
+        "/supervisor/reports/unhappy_ratings.csv").get_data().decode("utf-8-sig"))))
+    assert sorted((row["engineer"], row["blocked by the customer"]) for row in rows) == [
+        ("Engineer", "yes"), ("Engineer2", "")]
