@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from schemas.common import Text, UuidStr
+from schemas.common import LocationSchema, Text, UuidStr
+from schemas.profiles import EngineerProfileSchema
 from schemas.roles import ROLES
 
 LANGUAGES = ("zh-CN", "en")
@@ -31,7 +32,7 @@ class MessagingSchema(Schema):
         "description": "the member's id in the chat tool (WeCom userid), to @-notify them"})
 
 
-class UserInputSchema(Schema):
+class UserInputSchema(EngineerProfileSchema):
     username = Text(required=True, validate=validate.Regexp(
         r"^[A-Za-z0-9_.@-]{1,80}$", error="1-80 letters, digits or _ . @ -"))
     password = Text(required=True, validate=validate.Length(8, 1000))
@@ -51,6 +52,21 @@ class UserOutputSchema(Schema):
     language = Text()
     messaging = fields.Nested(MessagingSchema, allow_none=True)
     rating = fields.Dict(metadata={"description": "engineers: average, count, satisfied_share"})
+    skills = fields.List(Text(), metadata={"description": "engineers: skill codes"})
+    languages = fields.List(Text(), metadata={"description": "engineers: BCP 47 tags"})
+    home = fields.Nested(LocationSchema, allow_none=True)
+    service_point_id = UuidStr(allow_none=True)
+    position = fields.Dict(allow_none=True, metadata={
+        "description": "engineers: the position candidates are measured from, "
+                       '{"lat", "lon", "source": "reported"|"home", "at"}'})
+
+
+class UserPatchSchema(EngineerProfileSchema):
+    """A change to a user; the profile fields only for engineers."""
+
+    name = Text(validate=validate.Length(1, 200))
+    region = Text(allow_none=True, validate=validate.Length(1, 100))
+    language = Text(validate=validate.OneOf(LANGUAGES))
 
 
 class RevokeOutputSchema(Schema):

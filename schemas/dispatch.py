@@ -19,6 +19,7 @@ from schemas.common import (
 from schemas.limits import MAX_PRICE
 from schemas.mutations import CHARGE_KINDS
 from schemas.order_status import VERIFY_DECISIONS
+from schemas.profiles import SKILLS_DOC, SkillCode
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 
@@ -92,6 +93,11 @@ class WorkOrderInputSchema(Schema):
     due_at = AwareDateTime()
     assigned_engineer_id = UuidStr()
     currency = Text(validate=validate.Regexp(r"^[A-Z]{3}$"))
+    required_skills = fields.List(SkillCode(), validate=validate.Length(max=20), metadata={
+        "description": "what the engineer must be able to do; " + SKILLS_DOC})
+    assign = Text(validate=validate.OneOf(["auto"]), metadata={
+        "description": '"auto" assigns the top candidate (see /candidates); 409 '
+                       "no_candidate when there is none. Not with assigned_engineer_id."})
 
 
 class AssignInputSchema(Schema):
@@ -105,3 +111,35 @@ class CancelInputSchema(Schema):
 class VerifyInputSchema(Schema):
     decision = Text(required=True, validate=validate.OneOf(VERIFY_DECISIONS))
     comment = Text(validate=validate.Length(max=2000))
+
+
+class CandidatesQuerySchema(Schema):
+    limit = fields.Integer(load_default=5, validate=validate.Range(1, 50))
+
+
+class CandidateRatingSchema(Schema):
+    average = fields.Float(allow_none=True, required=True)
+    count = fields.Integer(required=True)
+    good_share = fields.Float(allow_none=True, required=True, metadata={
+        "description": "share of ratings with 4 or 5 stars"})
+    bayesian_average = fields.Float(required=True, metadata={
+        "description": "the average shrunk toward the mean of all ratings (what is scored)"})
+
+
+class CandidateSchema(Schema):
+    engineer_id = UuidStr(required=True)
+    name = Text(required=True)
+    score = fields.Float(required=True, metadata={"description": "0-100, see reasons"})
+    distance_km = fields.Float(allow_none=True, required=True, metadata={
+        "description": "geodesic (WGS84) from the latest reported position, else home"})
+    open_orders = fields.Integer(required=True)
+    rating = fields.Nested(CandidateRatingSchema, required=True)
+    favourite = fields.Boolean(required=True)
+    reasons = fields.List(Text(), required=True, metadata={
+        "description": "one line per factor with the points it gave"})
+
+
+class CandidatePageSchema(Schema):
+    items = fields.List(fields.Nested(CandidateSchema), required=True)
+    cursor = Text(allow_none=True, required=True)
+    has_more = fields.Boolean(required=True)

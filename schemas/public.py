@@ -69,6 +69,23 @@ class PublicOrderSchema(Schema):
     photos = fields.List(fields.Dict(), required=True)
     rating = fields.Nested(RatingOutputSchema, allow_none=True)
     can_rate = fields.Boolean(required=True)
+    engineer_preference = Text(required=True, metadata={
+        "description": "favourite, blocked or none: the customer's choice about this engineer"})
+    can_choose_engineer = fields.Boolean(required=True, metadata={
+        "description": "true once the job is completed and rated"})
+
+
+PREFERENCE_CHOICES = ("favourite", "blocked", "none")
+
+
+class PreferenceInputSchema(Schema):
+    engineer = Text(required=True, validate=validate.OneOf(PREFERENCE_CHOICES), metadata={
+        "description": "favourite: ask for this engineer next time; blocked: never send them "
+                       "again; none: no preference"})
+
+
+class PreferenceOutputSchema(Schema):
+    engineer = Text(required=True)
 
 
 class CustomerLinkSchema(Schema):

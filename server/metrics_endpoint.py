@@ -40,7 +40,7 @@ class DatabaseGauges:
             yield from self._read()
         except SQLAlchemyError:  # the counters above still answer while the database is away
             log.warning("metrics: the database gauges could not be read", exc_info=True)
-            db.session.rollback()
+            db.session.close()  # ends the failed read transaction
             yield GaugeMetricFamily("fieldsync_database_up",
                                     "Whether the scrape could read the database", 0)
 

@@ -6,7 +6,13 @@ from datetime import timedelta
 
 from flask import Blueprint, current_app, g, request
 
-from schemas.auth import TokenInputSchema, TokenOutputSchema, UserInputSchema, UserOutputSchema
+from schemas.auth import (
+    TokenInputSchema,
+    TokenOutputSchema,
+    UserInputSchema,
+    UserOutputSchema,
+    UserPatchSchema,
+)
 from schemas.formats import iso
 from schemas.roles import ENGINEER, OFFICE
 from server.api.endpoint import ALL_ROLES, endpoint
@@ -68,3 +74,11 @@ def get_user(user_id):
     if user.role == ENGINEER:
         document["rating"] = rating_summary(user.id)
     return document
+
+
+@endpoint(bp, "/users/<user_id>", methods=["PATCH"], roles=OFFICE, body=UserPatchSchema,
+          response=UserOutputSchema,
+          summary="Change a user's name, region, language, or an engineer's skills, languages, "
+                  "home and service point (dispatchers: engineers only)")
+def update_user(user_id, body):
+    return users.user_document(users.update_user(user_id, body, g.user))

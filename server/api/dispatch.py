@@ -7,6 +7,8 @@ from flask import Blueprint, current_app, g
 from schemas.dispatch import (
     AssignInputSchema,
     CancelInputSchema,
+    CandidatePageSchema,
+    CandidatesQuerySchema,
     CatalogInputSchema,
     CatalogOutputSchema,
     CustomerInputSchema,
@@ -22,6 +24,7 @@ from schemas.workorder import WorkOrderOutputSchema
 from server.api.endpoint import ALL_ROLES, endpoint
 from server.clock import utcnow
 from server.services import (
+    candidates,
     catalog,
     customer_links,
     customers,
@@ -64,7 +67,8 @@ def create_catalog_item(body):
           response=WorkOrderOutputSchema, status=201,
           summary="Create a work order; customer_url is shown only here")
 def create_work_order(body):
-    row, token = orders.create_work_order(body, g.user, utcnow())
+    row, token = orders.create_work_order(body, g.user, utcnow(),
+                                         current_app.config["TIMEZONE"])
     document = _document(row)
     document["customer_url"] = f"{current_app.config['PUBLIC_URL']}/c/{token}"
     return document
@@ -75,6 +79,25 @@ def create_work_order(body):
           summary="Assign or reassign to an engineer")
 def assign(order_id, body):
     return _document(orders.assign(order_id, body["engineer_id"], g.user, utcnow()))
+
+
+@endpoint(bp, "/workorders/<order_id>/assign-best", methods=["POST"], roles=OFFICE,
+          response=WorkOrderOutputSchema,
+          summary="Assign to the top candidate; 409 no_candidate when nobody is eligible")
+def assign_best(order_id):
+    return _document(orders.assign_best(order_id, g.user, utcnow(),
+                                        current_app.config["TIMEZONE"]))
+
+
+@endpoint(bp, "/workorders/<order_id>/candidates", methods=["GET"], roles=OFFICE,
+          query=CandidatesQuerySchema, response=CandidatePageSchema,
+          summary="Engineers ranked for this order, each with a score and the reasons for it "
+                  "(README: How candidates are ranked)")
+def list_candidates(order_id, query):
+    ranked = candidates.for_order(order_id, query["limit"], utcnow(),
+                                  current_app.config["TIMEZONE"])
+    return {"items": [vars(candidate) for candidate in ranked], "cursor": None,
+            "has_more": False}
 
 
 @endpoint(bp, "/workorders/<order_id>/cancel", methods=["POST"], roles=OFFICE,

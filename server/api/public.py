@@ -5,11 +5,17 @@ from __future__ import annotations
 from flask import Blueprint
 
 from schemas.formats import iso
-from schemas.public import PublicOrderSchema, RatingInputSchema, RatingOutputSchema
+from schemas.public import (
+    PreferenceInputSchema,
+    PreferenceOutputSchema,
+    PublicOrderSchema,
+    RatingInputSchema,
+    RatingOutputSchema,
+)
 from server.api.endpoint import endpoint
 from server.clock import utcnow
 from server.limits import public_limit, rating_limit
-from server.services import customer_links, customers_public
+from server.services import customer_links, customers_public, preferences
 
 bp = Blueprint("public", __name__)
 
@@ -30,3 +36,13 @@ def rate(token, body):
     rating = customers_public.rate(row, body, utcnow())
     return {"stars": rating.stars, "tags": rating.tags, "comment": rating.comment,
             "created_at": iso(rating.created_at)}
+
+
+@endpoint(bp, "/public/orders/<token>/preference", methods=["POST"], roles=None,
+          body=PreferenceInputSchema, response=PreferenceOutputSchema,
+          rate_limit=rating_limit,
+          summary="After rating: ask for this engineer next time (favourite), never send them "
+                  "again (blocked), or neither (none); changeable")
+def choose_engineer(token, body):
+    row = customer_links.order_for_token(token)
+    return {"engineer": preferences.choose(row, body["engineer"], utcnow())}

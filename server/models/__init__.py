@@ -4,6 +4,7 @@ from server.models.alerts import Alert, AlertDelivery, AlertSend
 from server.models.catalog import CatalogItem, CatalogPrice
 from server.models.customers import Customer, Site
 from server.models.kb import KbArticle, KbUsage
+from server.models.preferences import EngineerPreference
 from server.models.ratings import Rating
 from server.models.sync_log import Counter, FeedEntry, SyncClient, SyncMutation
 from server.models.users import ApiToken, User
@@ -19,7 +20,8 @@ from server.models.workorders import (
 
 __all__ = [
     "Alert", "AlertDelivery", "AlertSend", "ApiToken", "CatalogItem", "CatalogPrice",
-    "ChargeLineRow", "Counter", "Customer", "FeedEntry", "KbArticle", "KbUsage", "NoteRow",
+    "ChargeLineRow", "Counter", "Customer", "EngineerPreference", "FeedEntry", "KbArticle",
+    "KbUsage", "NoteRow",
     "PhotoRow", "Rating", "SignoffRow", "Site", "SyncClient", "SyncMutation", "TimelineEvent",
     "User", "WorkOrderDocument", "WorkOrderRow",
 ]

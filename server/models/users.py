@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import JSON, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.extensions import db
@@ -31,6 +31,23 @@ class User(db.Model):
     # Console sessions and tokens from before this instant stay dead after a reactivation.
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Engineers' profile: what they can do, speak, where they live and which service point
+    # they belong to (the id only: the service points are their own area).
+    skills: Mapped[list | None] = mapped_column(JSON)
+    languages: Mapped[list | None] = mapped_column(JSON)
+    home_lat: Mapped[float | None] = mapped_column(Float)
+    home_lon: Mapped[float | None] = mapped_column(Float)
+    service_point_id: Mapped[str | None] = mapped_column(IdColumn())
+    # The latest position the engineer reported themselves (a start or a photo), never tracked.
+    last_lat: Mapped[float | None] = mapped_column(Float)
+    last_lon: Mapped[float | None] = mapped_column(Float)
+    last_position_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The position candidates are measured from (the latest known, else home), kept in one
+    # indexed pair so the nearest engineers are found with a bounding box.
+    pos_lat: Mapped[float | None] = mapped_column(Float)
+    pos_lon: Mapped[float | None] = mapped_column(Float)
+
+    __table_args__ = (Index("ix_users_position", "pos_lat", "pos_lon"),)
 
 
 class ApiToken(db.Model):

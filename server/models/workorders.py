@@ -41,6 +41,8 @@ class WorkOrderRow(db.Model):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     failure_reason: Mapped[str | None] = mapped_column(String(32))
     start_location: Mapped[dict | None] = mapped_column(JSON)
+    # Skill codes an engineer needs for this order (sync/skills.py), chosen by the office.
+    required_skills: Mapped[list | None] = mapped_column(JSON)
     customer_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     customer = relationship("Customer", lazy="joined", innerjoin=True)

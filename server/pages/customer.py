@@ -10,7 +10,12 @@ from flask_babel import format_currency, format_decimal, format_percent
 from marshmallow import ValidationError
 
 from schemas.formats import parse_time
-from schemas.public import COMPLAINT_TAGS, PRAISE_TAGS, RatingInputSchema
+from schemas.public import (
+    COMPLAINT_TAGS,
+    PRAISE_TAGS,
+    PreferenceInputSchema,
+    RatingInputSchema,
+)
 from server.clock import utcnow
 from server.database import unit_of_work
 from server.extensions import limiter
@@ -18,7 +23,7 @@ from server.limits import public_limit, rating_limit
 from server.media_http import rendition_answer
 from server.media_store import media_store
 from server.pages import forbid_framing
-from server.services import customer_links, customers_public, photos
+from server.services import customer_links, customers_public, photos, preferences
 from sync.errors import DomainError
 
 bp = Blueprint("customer", __name__, url_prefix="/c", template_folder="templates")
@@ -78,6 +83,23 @@ def rate(token):
     except DomainError:
         return redirect(url_for("customer.order_page", token=token), code=303)
     return redirect(url_for("customer.order_page", token=token, rated=1), code=303)
+
+
+@bp.post("/<token>/preference")
+@limiter.limit(rating_limit)
+def choose_engineer(token):
+    """The page's favourite / blocked / none buttons (the API's preference, as a form)."""
+    row = customer_links.order_for_token(token)
+    try:
+        data = PreferenceInputSchema().load({"engineer": request.form.get("engineer", "")})
+        with unit_of_work():
+            preferences.choose(row, data["engineer"], utcnow())
+    except ValidationError as exc:
+        return _render(customers_public.public_view(row, token), token,
+                       errors=exc.messages, status=422)
+    except DomainError:
+        pass
+    return redirect(url_for("customer.order_page", token=token), code=303)
 
 
 @bp.get("/<token>/photos/<photo_id>.jpg")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from schemas.formats import iso as _iso
 from server.extensions import db
 from server.models import Rating, User, WorkOrderRow
-from server.services import orders_repo, timeline
+from server.services import orders_repo, preferences, timeline
 from server.services.ratings import rating_summary
 from sync import status as st
 from sync.digest import charges_digest
@@ -52,6 +52,8 @@ def public_view(row: WorkOrderRow, token: str) -> dict:
             "stars": rating.stars, "tags": rating.tags, "comment": rating.comment,
             "created_at": _iso(rating.created_at)},
         "can_rate": rating is None and order.status in RATABLE,
+        "engineer_preference": preferences.current(row),
+        "can_choose_engineer": rating is not None and preferences.may_choose(row),
     }
 
 

@@ -9,20 +9,29 @@ from schemas.formats import is_uuid
 from schemas.roles import ENGINEER
 from server.extensions import db
 from server.models import Customer, Site, User, WorkOrderRow
-from server.services import accounts, customer_links, notifications, orders_repo, timeline
+from server.services import (
+    accounts,
+    candidates,
+    customer_links,
+    notifications,
+    orders_repo,
+    timeline,
+)
 from server.services.feed import next_value
 from server.services.validation import invalid
 from sync import orders as order_rules
 from sync import status as st
 from sync.document import to_document
-from sync.errors import NotFound, PreconditionFailed
+from sync.errors import Conflict, NotFound, PreconditionFailed
 from sync.money import is_known_currency
 from sync.mutations import Outcome
 from sync.schedule import check_due_at
 
 
-def create_work_order(data: dict, actor: User, now: datetime) -> tuple[WorkOrderRow, str]:
-    """A new order (assigned at once when an engineer is given) and its customer token."""
+def create_work_order(data: dict, actor: User, now: datetime,
+                      zone: str = "Asia/Shanghai") -> tuple[WorkOrderRow, str]:
+    """A new order (assigned at once when an engineer is given, or to the top candidate with
+    `assign: auto`) and its customer token."""
     customer = db.session.get(Customer, data["customer_id"])
     if customer is None:
         raise invalid("customer_id", "No such customer.")
@@ -34,8 +43,13 @@ def create_work_order(data: dict, actor: User, now: datetime) -> tuple[WorkOrder
         raise invalid("currency", "Not an ISO 4217 currency.")
     check_due_at(data.get("due_at"), now)
     engineer_id = data.get("assigned_engineer_id")
+    if engineer_id and data.get("assign"):
+        raise invalid("assign", "Give either assign or assigned_engineer_id, not both.")
     if engineer_id:
         accounts.active_engineer(engineer_id, "assigned_engineer_id")
+    required_skills = data.get("required_skills") or []
+    if data.get("assign") == "auto":
+        engineer_id = _best(candidates.target_for(site, customer, required_skills, zone), now)
     serial = next_value(db.session, "workorder_number")
     token, token_hash = customer_links.new_link()
     row = WorkOrderRow(
@@ -43,7 +57,7 @@ def create_work_order(data: dict, actor: User, now: datetime) -> tuple[WorkOrder
         status=st.OPEN, priority=data.get("priority", "normal"), title=data["title"],
         description=data.get("description", ""), currency=currency, customer_id=customer.id,
         site_id=site.id, created_by=actor.id, created_at=now, due_at=data.get("due_at"),
-        customer_token_hash=token_hash)
+        customer_token_hash=token_hash, required_skills=list(dict.fromkeys(required_skills)))
     db.session.add(row)
     db.session.flush()
     _log(row.id, actor, Outcome("created", {"number": row.number, "title": row.title}), now)
@@ -77,6 +91,24 @@ def _locked(order_id: str) -> WorkOrderRow:
 def assign(order_id: str, engineer_id: str, actor: User, now: datetime) -> WorkOrderRow:
     row = _locked(order_id)
     accounts.active_engineer(engineer_id)
+    _change(row, actor, now, lambda order: order_rules.assign(order, engineer_id, now))
+    notifications.assigned(row, now)
+    return row
+
+
+def _best(target: candidates.Target, now: datetime) -> str:
+    best = candidates.ranked(target, 1, now)
+    if not best:
+        raise Conflict("no active engineer is eligible for this order (skills, blocks)",
+                       code="no_candidate")
+    return best[0].engineer_id
+
+
+def assign_best(order_id: str, actor: User, now: datetime, zone: str) -> WorkOrderRow:
+    """Assign the order to its top candidate; 409 no_candidate when nobody is eligible."""
+    row = _locked(order_id)
+    engineer_id = _best(candidates.target_for(row.site, row.customer, row.required_skills,
+                                              zone), now)
     _change(row, actor, now, lambda order: order_rules.assign(order, engineer_id, now))
     notifications.assigned(row, now)
     return row

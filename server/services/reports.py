@@ -31,11 +31,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from schemas.public import COMPLAINT_TAGS, RATING_TAGS
 from server.extensions import db
-from server.models import Rating, Site, User, WorkOrderRow
+from server.models import EngineerPreference, Rating, Site, User, WorkOrderRow
 from server.services.ratings import UNHAPPY_STARS, is_satisfied
 from sync import status as st
 
@@ -83,6 +83,7 @@ class UnhappyRating:
     stars: int
     tags: tuple[str, ...]
     comment: str
+    blocked: bool = False  # the customer has since blocked this engineer
 
 
 @dataclass(frozen=True)
@@ -205,9 +206,13 @@ def _ratings(window: Period) -> list:
     return list(db.session.execute(
         select(Rating.created_at, Rating.stars, Rating.tags, Rating.comment,
                WorkOrderRow.id.label("order_id"), WorkOrderRow.number,
-               User.id.label("engineer_id"), User.name)
+               User.id.label("engineer_id"), User.name,
+               EngineerPreference.preference)
         .join(WorkOrderRow, WorkOrderRow.id == Rating.work_order_id)
         .join(User, User.id == Rating.engineer_id)
+        .outerjoin(EngineerPreference, and_(
+            EngineerPreference.customer_id == WorkOrderRow.customer_id,
+            EngineerPreference.engineer_id == Rating.engineer_id))
         .where(Rating.created_at >= window.start, Rating.created_at <= window.end)
         .order_by(Rating.created_at.desc(), Rating.id)))
 
@@ -246,7 +251,8 @@ def build(window: Period) -> Reports:
     orders = _orders(window)
     ratings = _ratings(window)
     unhappy = [UnhappyRating(r.created_at.astimezone(window.zone), r.order_id, r.number, r.name,
-                             r.stars, tuple(r.tags or ()), r.comment or "")
+                             r.stars, tuple(r.tags or ()), r.comment or "",
+                             r.preference == "blocked")
                for r in ratings if r.stars <= UNHAPPY_STARS]
     return Reports(
         period=window,

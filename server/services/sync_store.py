@@ -24,7 +24,7 @@ from server.models import (
     User,
     WorkOrderRow,
 )
-from server.services import catalog_prices, order_documents, orders_repo
+from server.services import catalog_prices, engineers, order_documents, orders_repo
 from server.services.kb_usage import KbUsageLookup
 from server.services.photos import verify_attached_photo
 from sync.errors import Forbidden
@@ -84,6 +84,7 @@ class SqlPushStorage(PushStorage):
         orders_repo.save_in_bulk(self.rows, list(outcome.orders.values()), self.now,
                                  self.inserted, outcome.dropped)
         order_documents.written(db.session, outcome.orders.values())
+        engineers.note_reported_position(self.user, list(outcome.orders.values()))
         if outcome.events:
             db.session.execute(insert(TimelineEvent), [dict(
                 work_order_id=event.order_id, at=self.now, actor_id=self.user.id,

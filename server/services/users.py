@@ -12,7 +12,7 @@ from schemas.formats import is_uuid
 from schemas.roles import ENGINEER, OFFICE, SUPERVISOR
 from server.extensions import db
 from server.models import ApiToken, User
-from server.services import accounts, tokens
+from server.services import accounts, engineers, tokens
 from sync.errors import Conflict, Forbidden, NotFound, Unauthorized
 
 # Compared against when the username is unknown, so a wrong username costs as long as a wrong
@@ -32,9 +32,10 @@ def may_create(creator: User, role: str) -> None:
 def create_user(*, username: str, password: str, role: str, name: str, now: datetime,
                 region: str | None = None, language: str = "zh-CN",
                 messaging: dict | None = None, hash_method: str = "scrypt",
-                created_by: User | None = None) -> User:
+                created_by: User | None = None, **profile) -> User:
     """A new user with a scrypt password hash (werkzeug); Conflict if the username is taken.
-    `created_by` is the account creating it (None: the operator's command line)."""
+    `created_by` is the account creating it (None: the operator's command line); `profile`
+    holds an engineer's skills, languages, home and service point."""
     if created_by is not None:
         may_create(created_by, role)
     if db.session.scalar(select(User.id).where(User.username == username)):
@@ -45,6 +46,7 @@ def create_user(*, username: str, password: str, role: str, name: str, now: date
                 messaging_kind=(messaging or {}).get("kind"),
                 messaging_url=(messaging or {}).get("url"),
                 messaging_mention=(messaging or {}).get("mention"))
+    engineers.apply_profile(user, profile)
     try:
         with db.session.begin_nested():  # a concurrent create of the same name loses here
             db.session.add(user)
@@ -120,5 +122,23 @@ def user_document(user: User) -> dict:
         messaging = {"kind": user.messaging_kind, "url": user.messaging_url}
         if user.messaging_mention:
             messaging["mention"] = user.messaging_mention
-    return {"id": user.id, "username": user.username, "role": user.role, "name": user.name,
-            "region": user.region, "language": user.language, "messaging": messaging}
+    document = {"id": user.id, "username": user.username, "role": user.role,
+                "name": user.name, "region": user.region, "language": user.language,
+                "messaging": messaging}
+    if user.role == ENGINEER:
+        document.update(engineers.profile_document(user))
+    return document
+
+
+def update_user(user_id: str, changes: dict, actor: User) -> User:
+    """Change a user's name, region, language or (engineers) profile; the office changes
+    engineers, and only a supervisor changes office accounts."""
+    user = db.session.get(User, user_id, with_for_update=True) if is_uuid(user_id) else None
+    if user is None:
+        raise NotFound("no such user", code="not_found")
+    may_create(actor, user.role)
+    for name in ("name", "region", "language"):
+        if name in changes:
+            setattr(user, name, changes[name])
+    engineers.apply_profile(user, changes)
+    return user

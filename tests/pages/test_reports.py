@@ -157,13 +157,13 @@ def test_ratings_by_engineer_unhappy_few_and_complaint_pareto(console, jobs):
     ]
     unhappy = download(console, "unhappy_ratings")
     assert unhappy[0] == ["rated at", "order", "order id", "engineer", "stars", "tags",
-                          "comment"]
+                          "comment", "blocked by the customer"]
     assert [row[1:] for row in unhappy[1:]] == [
         [jobs["n2"].order["number"], jobs["n2"].id, "Engineer2", "1", "rude late messy",
-         "'" + FORMULA_COMMENT],
+         "'" + FORMULA_COMMENT, ""],
         [jobs["n4"].order["number"], jobs["n4"].id, "Engineer2", "2", "late too_expensive",
-         "'-2 hours late"],
-        [jobs["e3"].order["number"], jobs["e3"].id, "Engineer", "3", "late", SCRIPT_COMMENT],
+         "'-2 hours late", ""],
+        [jobs["e3"].order["number"], jobs["e3"].id, "Engineer", "3", "late", SCRIPT_COMMENT, ""],
     ]
     assert all(row[0].endswith("+08:00") for row in unhappy[1:])
     assert download(console, "complaint_tags") == [

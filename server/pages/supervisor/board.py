@@ -80,7 +80,7 @@ def create_order():
     try:
         with unit_of_work():
             data = WorkOrderInputSchema().load({k: v for k, v in raw.items() if v is not None})
-            row, token = orders.create_work_order(data, g.user, utcnow())
+            row, token = orders.create_work_order(data, g.user, utcnow(), _zone())
     except ValidationError as exc:
         return _refused(_fields_message(exc))
     except DomainError as exc:
@@ -99,6 +99,19 @@ def assign(order_id):
     except DomainError as exc:
         return _refused(exc.message)
     flash(f"{row.number} assigned.")
+    return _back()
+
+
+@bp.post("/dispatch/orders/<order_id>/assign-best")
+@console_view
+def assign_best(order_id):
+    """One click: the order's top candidate (README: How candidates are ranked)."""
+    try:
+        with unit_of_work():
+            row = orders.assign_best(order_id, g.user, utcnow(), _zone())
+    except DomainError as exc:
+        return _refused(exc.message)
+    flash(f"{row.number} assigned to its best candidate.")
     return _back()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -22,7 +23,7 @@ from server.media_store import media_store
 from server.models import SignoffRow
 from server.pages.supervisor import bp
 from server.pages.supervisor.auth import console_view, supervisors_only
-from server.services import audit, kb_usage, orders, photos
+from server.services import audit, candidates, kb_usage, orders, photos
 from sync import status as st
 from sync.errors import DomainError, NotFound
 
@@ -31,9 +32,11 @@ from sync.errors import DomainError, NotFound
 @console_view
 def order(order_id):
     row = orders.visible_order(order_id, g.user)
+    ranked = (candidates.for_order(row.id, 5, utcnow(), current_app.config["TIMEZONE"])
+              if row.status in st.AWAITING_SERVICE else [])
     return render_template("supervisor/order.html", audit=audit.order_audit(row),
                            labels=audit.FLAG_LABELS, alerts=_alerts(row.id),
-                           kb_used=kb_usage.used_on_order(row.id))
+                           kb_used=kb_usage.used_on_order(row.id), candidates=ranked)
 
 
 def _alerts(order_id: str) -> list[dict]:

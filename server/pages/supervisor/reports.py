@@ -59,7 +59,9 @@ TABLES: dict[str, tuple[Callable[[service.Reports], list], list[Column]]] = {
         Column(_l("engineer"), lambda r: r.engineer, numeric=False),
         Column(_l("stars"), lambda r: r.stars),
         Column(_l("tags"), lambda r: " ".join(r.tags), numeric=False),
-        Column(_l("comment"), lambda r: r.comment, numeric=False)]),
+        Column(_l("comment"), lambda r: r.comment, numeric=False),
+        Column(_l("blocked by the customer"), lambda r: "yes" if r.blocked else "",
+               numeric=False)]),
     **{f"failed_visits_by_{by}": (
         lambda r, by=by: getattr(visit_reports.failed_visits(r.period), f"by_{by}"), [
             Column(_l(by), lambda r: r.label, numeric=False),
