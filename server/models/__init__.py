@@ -5,6 +5,7 @@ from server.models.catalog import CatalogItem, CatalogPrice
 from server.models.customers import Customer, Site
 from server.models.kb import KbArticle, KbUsage
 from server.models.ratings import Rating
+from server.models.service_points import ServicePoint
 from server.models.sync_log import Counter, FeedEntry, SyncClient, SyncMutation
 from server.models.users import ApiToken, User
 from server.models.workorders import (
@@ -19,6 +20,6 @@ from server.models.workorders import (
 __all__ = [
     "Alert", "AlertDelivery", "AlertSend", "ApiToken", "CatalogItem", "CatalogPrice",
     "ChargeLineRow", "Counter", "Customer", "FeedEntry", "KbArticle", "KbUsage", "NoteRow",
-    "PhotoRow", "Rating", "SignoffRow", "Site", "SyncClient", "SyncMutation", "TimelineEvent",
-    "User", "WorkOrderRow",
+    "PhotoRow", "Rating", "ServicePoint", "SignoffRow", "Site", "SyncClient", "SyncMutation",
+    "TimelineEvent", "User", "WorkOrderRow",
 ]
