@@ -11,7 +11,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ("push_throughput.py", "pull.py", "alerts_scan.py", "field_client_sync.py",
-           "photo_ingest.py", "kb_search.py")
+           "photo_ingest.py", "kb_search.py", "service_points.py")
 
 
 def main(argv: list[str]) -> int:

@@ -16,8 +16,8 @@ from server.database import unit_of_work
 from server.demo_jobs import complete_job, rate_job
 from server.demo_kb import create_articles
 from server.extensions import db
-from server.models import User, WorkOrderRow
-from server.services import catalog, customers, orders, timeline, tokens, users
+from server.models import ServicePoint, User, WorkOrderRow
+from server.services import catalog, customers, orders, service_points, timeline, tokens, users
 from server.services.sites import create_site
 from sync import status as st
 
@@ -44,6 +44,14 @@ SITES = [  # customer, address, lat, lon, region
     ("Gao Yan", "深圳市罗湖区东门中路 2011 号", 22.5481, 114.1201, "Luohu"),
     ("Ma Jun", "深圳市宝安区新安街道宝城 32 区", 22.5554, 113.8836, "Bao'an"),
 ]
+SERVICE_POINTS = [  # name, address, lat, lon, phone, opening_hours
+    ("FieldSync 南山服务网点", "深圳市南山区科技南十二路 2 号", 22.5361, 113.9508,
+     "+86 755 2601 0001", "Mo-Fr 09:00-18:00; Sa 10:00-16:00; PH off"),
+    ("FieldSync 福田服务网点", "深圳市福田区深南大道 6008 号", 22.5399, 114.0322,
+     "+86 755 2601 0002", "Mo-Sa 09:00-20:00; PH off"),
+    ("FieldSync 蛇口快修点", "深圳市南山区蛇口工业八路 9 号", 22.4896, 113.9182,
+     None, "Mo-Su 10:00-22:00"),
+]
 JOBS = [
     ("Air conditioner not cooling", "high"), ("Annual AC maintenance", "normal"),
     ("Water heater leaking", "urgent"), ("Install new split AC unit", "normal"),
@@ -59,6 +67,8 @@ def load_demo(url: str, hash_method: str = "scrypt", *, store: MediaStore,
         if db.session.scalar(select(User).where(User.username == "dispatcher")) is None:
             _create(hash_method, store, timezone)
             created = True
+        if db.session.scalar(select(ServicePoint.id).limit(1)) is None:
+            _create_service_points(timezone)
         supervisor = db.session.scalar(select(User).where(User.username == "supervisor"))
         completed = db.session.scalar(select(WorkOrderRow)
                                       .where(WorkOrderRow.status == st.COMPLETED)
@@ -93,6 +103,14 @@ def _demo_link_token(order: WorkOrderRow, supervisor: User, secret_key: str,
                             role=supervisor.role, action="customer_link_rotated",
                             details={"by": "demo"}, now=utcnow())
     return token
+
+
+def _create_service_points(timezone: str) -> None:
+    """Walk-in points near the demo sites (also added to demo data loaded before they were)."""
+    for name, address, lat, lon, phone, hours in SERVICE_POINTS:
+        service_points.create({"name": name, "address": address, "phone": phone,
+                               "location": {"lat": lat, "lon": lon}, "opening_hours": hours},
+                              utcnow(), timezone)
 
 
 def _create(hash_method: str, store: MediaStore, timezone: str) -> None:

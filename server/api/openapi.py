@@ -35,6 +35,8 @@ Decisions where the contract is silent:
 - Work-order lists are keyset-paginated: pass `next_cursor` back as `cursor`.
 - A push's `mutations` are checked one by one: a mutation that does not match its `name`'s
   arguments is answered `rejected` (`validation_error`), the batch goes on.
+- `/public/service-points/nearest` needs no token (rate-limited per address) and answers only
+  active points without their ids; `open_now` is null when the hours are unknown.
 """
 UUID = {"type": "string", "format": "uuid"}
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}

@@ -6,6 +6,7 @@ from server.models.customers import Customer, Site
 from server.models.kb import KbArticle, KbUsage
 from server.models.preferences import EngineerPreference
 from server.models.ratings import Rating
+from server.models.service_points import ServicePoint
 from server.models.sync_log import Counter, FeedEntry, SyncClient, SyncMutation
 from server.models.users import ApiToken, User
 from server.models.workorders import (
@@ -21,7 +22,6 @@ from server.models.workorders import (
 __all__ = [
     "Alert", "AlertDelivery", "AlertSend", "ApiToken", "CatalogItem", "CatalogPrice",
     "ChargeLineRow", "Counter", "Customer", "EngineerPreference", "FeedEntry", "KbArticle",
-    "KbUsage", "NoteRow",
-    "PhotoRow", "Rating", "SignoffRow", "Site", "SyncClient", "SyncMutation", "TimelineEvent",
-    "User", "WorkOrderDocument", "WorkOrderRow",
+    "KbUsage", "NoteRow", "PhotoRow", "Rating", "ServicePoint", "SignoffRow", "Site",
+    "SyncClient", "SyncMutation", "TimelineEvent", "User", "WorkOrderDocument", "WorkOrderRow",
 ]

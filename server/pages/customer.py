@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime, get_timezone_name
@@ -16,6 +17,7 @@ from schemas.public import (
     PreferenceInputSchema,
     RatingInputSchema,
 )
+from schemas.service_points import NEAREST_DEFAULT
 from server.clock import utcnow
 from server.database import unit_of_work
 from server.extensions import limiter
@@ -23,7 +25,13 @@ from server.limits import public_limit, rating_limit
 from server.media_http import rendition_answer
 from server.media_store import media_store
 from server.pages import forbid_framing
-from server.services import customer_links, customers_public, photos, preferences
+from server.services import (
+    customer_links,
+    customers_public,
+    photos,
+    preferences,
+    service_points,
+)
 from sync.errors import DomainError
 
 bp = Blueprint("customer", __name__, url_prefix="/c", template_folder="templates")
@@ -38,15 +46,22 @@ def _in_site_zone(text: str, view: dict) -> str:
                            locale=g.locale) + " " + get_timezone_name(zone, locale=g.locale)
 
 
-def _render(view: dict, token: str, *, errors: dict | None = None, status: int = 200):
+def _tel(phone: str) -> str:
+    """A tel: link keeps only what a dialler reads (digits and a leading +)."""
+    return "tel:" + re.sub(r"[^0-9+]", "", phone)
+
+
+def _render(view: dict, token: str, site, *, errors: dict | None = None, status: int = 200):
     g.locale = LOCALES.get(view["language"], "en")
     currency = view["currency"]
+    nearby = service_points.nearest_documents(site.lat, site.lon, NEAREST_DEFAULT, utcnow())
     response = current_app.make_response((render_template(
-        "customer/order.html", view=view, token=token, errors=errors or {},
+        "customer/order.html", view=view, token=token, errors=errors or {}, nearby=nearby,
         praise_tags=PRAISE_TAGS, complaint_tags=COMPLAINT_TAGS,
         rated=request.args.get("rated") == "1",
         money=lambda value: format_currency(value, currency),
         number=format_decimal, percent=lambda v: format_percent(v, "#,##0%"),
+        km=lambda value: format_decimal(value, "#,##0.0"), tel=_tel,
         when=lambda text: _in_site_zone(text, view) if text else "",
     ), status))
     response.headers["Cache-Control"] = "no-store"
@@ -62,7 +77,7 @@ def _render(view: dict, token: str, *, errors: dict | None = None, status: int =
 @limiter.limit(public_limit)
 def order_page(token):
     row = customer_links.order_for_token(token)
-    return _render(customers_public.public_view(row, token), token)
+    return _render(customers_public.public_view(row, token), token, row.site)
 
 
 @bp.post("/<token>/rating")
@@ -78,7 +93,7 @@ def rate(token):
             data = RatingInputSchema().load({k: v for k, v in form.items() if v is not None})
             customers_public.rate(row, data, utcnow())
     except ValidationError as exc:
-        return _render(customers_public.public_view(row, token), token,
+        return _render(customers_public.public_view(row, token), token, row.site,
                        errors=exc.messages, status=422)
     except DomainError:
         return redirect(url_for("customer.order_page", token=token), code=303)
@@ -95,7 +110,7 @@ def choose_engineer(token):
         with unit_of_work():
             preferences.choose(row, data["engineer"], utcnow())
     except ValidationError as exc:
-        return _render(customers_public.public_view(row, token), token,
+        return _render(customers_public.public_view(row, token), token, row.site,
                        errors=exc.messages, status=422)
     except DomainError:
         pass

@@ -28,3 +28,15 @@ def test_the_demo_loads_a_team_orders_and_audit_ready_completions_once(app, api)
     orders = api.get("/api/v1/workorders?status=completed", as_="supervisor")["items"]
     verdicts = sorted(p["verification"]["status"] for o in orders for p in o["photos"])
     assert verdicts == ["outside_geofence", "verified", "verified"]
+
+
+def test_the_demo_adds_service_points_near_its_sites_once(app, api):
+    api.cli("demo", "--url", "http://demo.test")
+    api.cli("demo", "--url", "http://demo.test")
+    api.login("dispatcher", "fieldsync-demo")
+
+    points = api.get("/api/v1/service-points", as_="dispatcher")["items"]
+    nearest = api.get("/api/v1/public/service-points/nearest?lat=22.5405&lon=113.9530")
+
+    assert len(points) == 3
+    assert nearest["items"][0]["distance_km"] < 2
