@@ -12,7 +12,7 @@
 (b) device      10,000 articles of ~2 KB (half Chinese, half English: three sentences of the
                 test set among made-up words of Zipf-like frequency) are written through
                 the service (feed and search index as in production); a fresh device's
-                first sync against gunicorn (2 workers, localhost) is timed (pages of 500),
+                first sync against gunicorn (2 workers, localhost) is timed (the client's pages),
                 the replica's size reported, then 200 offline searches (1-3 words, both
                 languages) are timed on the device: p50/p95.
 
@@ -229,6 +229,7 @@ def search_queries(rng: random.Random, count: int) -> list[str]:
 
 def bench_device(backend: str, count: int, searches: int) -> None:
     from field_client.client import FieldClient
+    from field_client.engine import PAGE
     from tests.live_server import live_server
 
     rng = random.Random(14)
@@ -257,7 +258,7 @@ def bench_device(backend: str, count: int, searches: int) -> None:
             stored = client.store.db.execute("SELECT count(*) FROM kb_articles").fetchone()[0]
             if stored != count or not report.complete:
                 raise RuntimeError(f"first sync stored {stored} of {count} articles")
-            row("first sync (pull pages of 500, stored and indexed)", f"{timer.seconds:8.2f} s",
+            row(f"first sync (pull pages of {PAGE}, stored and indexed)", f"{timer.seconds:8.2f} s",
                 "target < 5 s")
             row("  of which CPU time of the device's process", f"{cpu:8.2f} s",
                 f"{cpu / count * 1000:.2f} ms per article")
@@ -289,13 +290,15 @@ def bench_device(backend: str, count: int, searches: int) -> None:
 def raw_pulls(url: str, token: str, count: int) -> float:
     import httpx
 
+    from field_client.engine import PAGE
+
     with httpx.Client(base_url=url, timeout=120,
                       headers={"Authorization": f"Bearer {token}"}) as http:
         http.get("/api/v1/health")
         cursor, pulled = None, 0
         with Timer() as timer:
             while True:
-                params = {"limit": 500} | ({"cursor": cursor} if cursor else {})
+                params = {"limit": PAGE} | ({"cursor": cursor} if cursor else {})
                 page = http.get("/api/v1/sync/pull", params=params).json()
                 pulled += sum(1 for c in page["changes"] if c["type"] == "kb_article")
                 cursor = page["cursor"]

@@ -10,7 +10,8 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from field_client import resumable
+from field_client import kb, resumable
+from field_client.prefetch import pages_ahead
 from field_client.store import LocalStore
 from field_client.transport import ServerRefused, Transport
 
@@ -136,17 +137,14 @@ def sized_batch(pending: list, budget: int = BATCH_BYTES) -> list:
 
 def pull_changes(store: LocalStore, transport: Transport, report: SyncReport,
                  progress: Progress) -> None:
-    cursor = store.get("cursor")
     progress.start("pull", None)
-    while True:
-        page = transport.pull(cursor, PAGE)
-        store.apply_page(page["changes"], page["cursor"])
+    pages = pages_ahead(lambda cursor: transport.pull(cursor, PAGE),
+                        lambda page: kb.prepare(page["changes"]), store.get("cursor"))
+    for page, articles in pages:
+        store.apply_page(page["changes"], page["cursor"], articles)
         report.pulled += sum(1 for c in page["changes"] if c["op"] == "upsert")
         report.deleted += sum(1 for c in page["changes"] if c["op"] == "delete")
         progress.advance("pull", len(page["changes"]))
-        cursor = page["cursor"]
-        if not page["has_more"]:
-            break
     progress.stop("pull")
 
 

@@ -244,13 +244,17 @@ class LocalStore:
             db.execute("UPDATE uploads SET uploaded = 1 WHERE sha256 = ?", (sha256,))
 
     # --- the replica ----------------------------------------------------------------------
-    def apply_page(self, changes: list[dict], cursor: str) -> None:
-        """One pulled page and its cursor, in one transaction."""
+    def apply_page(self, changes: list[dict], cursor: str,
+                   articles: kb.Batch | None = None) -> None:
+        """One pulled page and its cursor, in one transaction; `articles` is its
+        kb.prepare(changes) when already computed (while the previous page was written)."""
+        articles = articles if articles is not None else kb.prepare(changes)
         with self.transaction() as db:
+            kb.write(db, articles)
             for change in changes:
                 if change["type"] == "kb_article":
-                    kb.apply(db, change)
-                elif change["op"] == "delete":
+                    continue
+                if change["op"] == "delete":
                     db.execute(DELETE[change["type"]], (change["id"],))
                 else:
                     data = change["data"]

@@ -14,14 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import add
 
 import snowballstemmer
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 _WORD = rf"[^\W_{_HAN}]+"
-# One pass over the text, in order: a Han character followed by another (a pair), the last
-# Han character of a run, or a word (letters and digits, codes like E-101 joined).
-_TERMS = re.compile(rf"([{_HAN}])(?=([{_HAN}]))|([{_HAN}])|({_WORD}(?:[-_.]{_WORD})*)")
+# One pass over the text, in order: a run of Han characters, or a word (letters and digits,
+# codes like E-101 joined).
+_RUNS = re.compile(rf"([{_HAN}]+)|({_WORD}(?:[-_.]{_WORD})*)")
 _SEPARATORS = re.compile(r"[-_.]")
 
 # Words so common that they only add noise to a ranking without document frequencies
@@ -77,18 +78,21 @@ def _word_term(word: str) -> str | None:
 
 def index_terms(text: str) -> list[str]:
     """The terms of a text, in order (positions matter to PostgreSQL's ranking)."""
-    # One regex pass and one comprehension: a device indexes thousands of articles at once.
-    terms = [first + second if first else (last or _word_term(word))
-             for first, second, last, word in _TERMS.findall(normalise(text))]
-    return [term for term in terms if term]
+    # A device indexes 10,000 articles in its first sync: one regex match per run of Han
+    # characters (not per character), its pairs made by map() in C.
+    terms: list[str] = []
+    for han, word in _RUNS.findall(normalise(text)):
+        if han:
+            terms += map(add, han, han[1:])
+            terms.append(han[-1])
+        elif term := _word_term(word):
+            terms.append(term)
+    return terms
 
 
 def index_text(text: str) -> str:
     """The terms joined by spaces: what the SQLite full-text tables store."""
     return " ".join(index_terms(text))
-
-
-_RUNS = re.compile(rf"([{_HAN}]+)|({_WORD}(?:[-_.]{_WORD})*)")
 
 
 def query_terms(query: str) -> list[Term]:
