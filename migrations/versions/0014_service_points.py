@@ -1,7 +1,7 @@
 """service points with OpenStreetMap opening hours
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 Create Date: 2026-12-04 19:30:00
 
 """

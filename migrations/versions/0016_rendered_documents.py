@@ -1,7 +1,7 @@
 """each order's pull document, rendered once when the order changes
 
 Revision ID: 0016
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-04 19:30:00
 
 """

@@ -7,7 +7,7 @@ from its reasons. The wordings are frozen here as media/verification.py wrote th
 with a reason none of them matches is left as it is (its status still says what failed).
 
 Revision ID: 0017
-Revises: 0012
+Revises: 0016
 Create Date: 2026-12-04 20:00:00
 
 """
@@ -42,6 +42,7 @@ def upgrade():
     rows = connection.execute(sa.select(photos.c.id, photos.c.work_order_id,
                                         photos.c.verification)).all()
     order_of = {photo_id: order_id for photo_id, order_id, _ in rows}
+    changed = set()
     for photo_id, order_id, record in rows:
         if not isinstance(record, dict) or "codes" in record:
             continue
@@ -51,6 +52,16 @@ def upgrade():
         connection.execute(photos.update().where(photos.c.id == photo_id).values(
             verification={**record, "codes": [code for code, _ in found],
                           "engineer_reasons": [wording for _, wording in found]}))
+        changed.add(order_id)
+    # The pull documents stored by 0016 show the old wording: render those orders again, with
+    # the application's own code as 0016 does.
+    if changed:
+        from server.services.order_documents import backfill
+
+        documents = sa.table("work_order_documents", sa.column("work_order_id"))
+        connection.execute(documents.delete().where(
+            documents.c.work_order_id.in_(sorted(changed))))
+        backfill(connection)
 
 
 def _finding(reason, order_id: str, order_of: dict) -> tuple[str, str] | None:

@@ -143,7 +143,10 @@ class TimelineEvent(db.Model):
     client_time: Mapped[str | None] = mapped_column(String(64))
     device_id: Mapped[str | None] = mapped_column(String(200))
 
-    __table_args__ = (Index("ix_timeline_order", "work_order_id", "id"),)
+    __table_args__ = (
+        Index("ix_timeline_order", "work_order_id", "id"),
+        Index("ix_timeline_action_at", "action", "at"),  # reports of one action by period
+    )
 
 
 class WorkOrderDocument(db.Model):

@@ -46,9 +46,10 @@ def test_a_20_mb_photo_over_a_network_dropping_every_2_mb_arrives_once_and_attac
             # A phone notices a dead connection after a timeout; here the drop is known at once,
             # so without a pause the HEAD could overtake the cut PATCH still queued at the
             # server (its late bytes are then refused with 409: sent twice, never stored twice).
-            uploader = client.uploader(str(photo), metadata={"sha256": sha},
-                                       retries=30, retry_delay=1)
-            uploader.upload()
+            with photo.open("rb") as stream:  # tuspy leaves a file it opened itself open
+                uploader = client.uploader(file_stream=stream, metadata={"sha256": sha},
+                                           retries=30, retry_delay=1)
+                uploader.upload()
         finally:
             proxy.close()
 

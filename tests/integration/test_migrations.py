@@ -35,7 +35,7 @@ def test_photos_verified_before_verdict_codes_get_codes_and_the_engineers_wordin
         odd: {"status": "verified", "distance_m": 0.0, "reasons": ["a wording we never wrote"]},
     }
     with app.app_context():
-        downgrade(revision="0012")
+        downgrade(revision="0016")  # before the backfill (0017)
         try:
             for position, (photo_id, order) in enumerate(((own, first), (other, second),
                                                           (odd, second))):
