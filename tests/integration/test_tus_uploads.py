@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -81,13 +83,21 @@ def job(api, world):
     return order, device
 
 
-def restarted(app) -> Api:
-    """A second server process on the same database and directories."""
+@contextmanager
+def restarted(app) -> Iterator[Api]:
+    """A second server process on the same database and directories (its pool closed after)."""
     from server import create_app
+    from server.extensions import db
 
     keys = ("SQLALCHEMY_DATABASE_URI", "TESTING", "MEDIA_DIR", "SECRET_KEY", "PUBLIC_URL",
             "CLOCK", "PASSWORD_HASH_METHOD")
-    return Api(create_app({key: app.config[key] for key in keys}))
+    second = create_app({key: app.config[key] for key in keys})
+    try:
+        yield Api(second)
+    finally:
+        with second.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_options_advertises_the_version_extensions_and_the_media_limit(api, app):
@@ -110,12 +120,12 @@ def test_an_upload_sent_in_pieces_across_a_restart_is_stored_and_attaches(api, a
     assert answer.headers["Upload-Offset"] == str(third)
     assert "Upload-Expires" in answer.headers and answer.headers["Tus-Resumable"] == "1.0.0"
 
-    again = restarted(app)
-    again.tokens = api.tokens
-    assert offset_of(again, location) == third
-    patch(again, location, third, photo[third:2 * third])
-    assert api.request("HEAD", f"/api/v1/media/{sha}", as_="engineer").status_code == 404
-    done = patch(again, location, 2 * third, photo[2 * third:])
+    with restarted(app) as again:
+        again.tokens = api.tokens
+        assert offset_of(again, location) == third
+        patch(again, location, third, photo[third:2 * third])
+        assert api.request("HEAD", f"/api/v1/media/{sha}", as_="engineer").status_code == 404
+        done = patch(again, location, 2 * third, photo[2 * third:])
     assert done.headers["Upload-Offset"] == str(len(photo))
 
     stored = Path(app.config["MEDIA_DIR"]) / sha[:2] / sha[2:4] / sha

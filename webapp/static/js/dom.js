@@ -17,10 +17,20 @@ export function h(tag, attributes = {}, ...children) {
   return element;
 }
 
+let carryInput = false;
+
+/** While a redraw nobody asked for runs, show() keeps what the forms hold (main.js). */
+export function keepInputWhileDrawing(keep) {
+  carryInput = keep;
+}
+
 /** Replace the main view's content. */
 export function show(...children) {
   const main = document.getElementById("main");
+  // Read and put back in the same task as the swap: nothing typed in between can be lost.
+  const kept = carryInput ? formInput() : [];
   main.replaceChildren(...children.flat().filter(Boolean));
+  restoreFormInput(kept);
 }
 
 /** What is typed or chosen in the main view's forms that have an id: [form id, name, value]. */

@@ -4,7 +4,7 @@
 // Only what the job list needs is imported here: on a slow network every module on the first
 // screen's path costs time. The rest loads on first use (and the service worker keeps it all).
 
-import { formInput, h, restoreFormInput, toast } from "./dom.js";
+import { h, keepInputWhileDrawing, toast } from "./dom.js";
 import { language, switchLanguage, t } from "./i18n.js";
 import { jobsScreen } from "./screens/jobs.js";
 import { Store } from "./store.js";
@@ -55,7 +55,6 @@ class App {
   }
 
   async draw({ keepInput }) {
-    const kept = keepInput ? formInput() : [];
     const credentials = await this.credentials();
     this.drawHeader(credentials);
     if (!credentials) {
@@ -65,8 +64,12 @@ class App {
     const [name, ...params] = (location.hash.replace(/^#\/?/, "") || "jobs").split("/");
     const load = SCREENS[name] || SCREENS.jobs;
     const screen = await load();
-    await screen(this, ...params.map(decodeURIComponent));
-    restoreFormInput(kept);
+    keepInputWhileDrawing(keepInput);
+    try {
+      await screen(this, ...params.map(decodeURIComponent));
+    } finally {
+      keepInputWhileDrawing(false);
+    }
     this.updateStatus();
   }
 
