@@ -364,31 +364,39 @@ def backends(requested: list[str]) -> list[str]:
 @contextmanager
 def gunicorn(scratch: Scratch, workers: int):
     """FieldSync under gunicorn on the scratch database; (base URL, master pid)."""
-    import httpx
-
     from tests.live_server import free_port
 
     port = free_port()
     env = {**os.environ, "DATABASE_URL": scratch.url, "FIELDSYNC_MEDIA_DIR": str(
         scratch.media_dir), "FIELDSYNC_SECRET_KEY": "bench",
         "FIELDSYNC_PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD}
-    log = open(scratch.folder / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 - closed below
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b",
-                                f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
-                               stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
+    with running([sys.executable, "-m", "gunicorn", "-w", str(workers), "-b",
+                  f"127.0.0.1:{port}", "wsgi:app"], cwd=ROOT, env=env,
+                 log_path=scratch.folder / f"gunicorn-{port}.log",
+                 ready_url=url + "/api/v1/health", what="gunicorn") as process:
+        yield url, process.pid
+
+
+@contextmanager
+def running(command: list, *, cwd, log_path: Path, ready_url: str, what: str, env=None):
+    """Run `command` until the block ends, once `ready_url` answers 200 (60 s at most)."""
+    import httpx
+
+    log = open(log_path, "wb")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(url + "/api/v1/health", timeout=2).status_code == 200:
+                if httpx.get(ready_url, timeout=2).status_code == 200:
                     break
             except httpx.TransportError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("gunicorn did not start")
+                raise RuntimeError(f"{what} did not start; see {log_path}")
             time.sleep(0.2)
-        yield url, process.pid
+        yield process
     finally:
         process.terminate()
         process.wait(10)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -23,6 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from _common import running
+
+from tests.live_server import free_port
 
 VENV = Path(os.environ.get("KINTO_VENV", "/tmp/kinto-venv"))
 AUTH = ("bench", "bench-password")
@@ -34,12 +36,6 @@ def kinto_problem() -> str | None:
     if not (VENV / "bin" / "kinto").exists() or not (VENV / "bin" / "gunicorn").exists():
         return f"no kinto and gunicorn in {VENV} (set KINTO_VENV; see bench/kinto_baseline.py)"
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -56,30 +52,16 @@ def kinto_server(workers: int = 1, batch_max: int = 100):
     text = re.sub(r"(?m)^kinto\.bucket_create_principals = .*$",
                   "kinto.bucket_create_principals = system.Authenticated", text)
     ini.write_text(text)
-    port = _free_port()
-    log = open(folder / "gunicorn.log", "wb")  # noqa: SIM115 - closed in finally
-    process = subprocess.Popen([VENV / "bin" / "gunicorn", "--paste", str(ini), "-w",
-                                str(workers), "-b", f"127.0.0.1:{port}"], cwd=folder,
-                               stdout=log, stderr=subprocess.STDOUT)
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(url + "/v1/", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"Kinto did not start; see {folder / 'gunicorn.log'}")
-            time.sleep(0.2)
-        with httpx.Client(base_url=url, auth=AUTH, timeout=120) as http:
-            http.put("/v1/buckets/bench").raise_for_status()
-        yield url
+        with running([VENV / "bin" / "gunicorn", "--paste", str(ini), "-w", str(workers), "-b",
+                      f"127.0.0.1:{port}"], cwd=folder, log_path=folder / "gunicorn.log",
+                     ready_url=url + "/v1/", what="Kinto"):
+            with httpx.Client(base_url=url, auth=AUTH, timeout=120) as http:
+                http.put("/v1/buckets/bench").raise_for_status()
+            yield url
     finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
